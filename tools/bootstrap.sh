@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Install everything the guide needs, from lockfiles, into ignored folders. Idempotent.
+#   .venv/           Python deps from requirements/dev.lock (hash-checked) + biasgrad (editable)
+#   node_modules/    npm deps from package-lock.json (npm ci)
+#   .cache/runtime/  Pyodide 0.27.7 + the NumPy 2.0.2 wasm wheel, hashes checked
+#   /usr/bin/chromium  Debian's chromium, for the browser tests (only with --with-browser)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_browser=0
+[[ "${1:-}" == "--with-browser" ]] && with_browser=1
+
+say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
+stamp_ok() { [[ -f "$2" ]] && [[ "$(cat "$2")" == "$(sha256sum "$1" | cut -d' ' -f1)" ]]; }
+stamp_write() { sha256sum "$1" | cut -d' ' -f1 > "$2"; }
+
+if [[ $with_browser == 1 ]] && ! command -v chromium >/dev/null 2>&1; then
+  say "installing Debian's chromium (apt)"
+  SUDO=""; [[ $(id -u) != 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+if [[ ! -x .venv/bin/python ]]; then
+  say "creating .venv with $($PYTHON --version)"
+  "$PYTHON" -m venv .venv
+fi
+if ! stamp_ok requirements/dev.lock .venv/.lock-stamp; then
+  say "installing Python dependencies from requirements/dev.lock"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
+  stamp_write requirements/dev.lock .venv/.lock-stamp
+fi
+if ! .venv/bin/python -c "import biasgrad" >/dev/null 2>&1; then
+  say "installing biasgrad (editable) into .venv"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+fi
+
+if ! stamp_ok package-lock.json node_modules/.lock-stamp; then
+  say "installing npm dependencies from package-lock.json"
+  npm ci --no-audit --no-fund --loglevel=error
+  stamp_write package-lock.json node_modules/.lock-stamp
+fi
+
+.venv/bin/python tools/fetch_runtime.py
