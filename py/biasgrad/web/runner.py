@@ -1,0 +1,153 @@
+"""Run a guide example like a REPL cell: the same code in the browser (Pyodide) and at build time.
+
+``run_example(code, options)`` executes every statement but a final expression statement,
+evaluates that one, and returns plain data::
+
+    {"ok": bool,            # True if it ran, or raised exactly what options["raises"] expected
+     "stdout": str,         # print() output (stderr is appended, so warnings show too)
+     "result": str | None,  # repr() of the final expression, None if there is none or it is None
+     "error": None | {"type", "message", "line", "traceback"},  # traceback: the snippet's frames only
+     "figures": [FIGURE],   # every figure passed to biasgrad.web.figures.show(), in order
+     "expected": str | None}   # options["raises"], echoed
+
+Options (all optional): ``raises`` – an exception class name the example is meant to raise
+(``"BiasgradError"``; a base-class name such as ``"ValueError"`` matches too); ``prelude`` – a
+list of code strings run first, silently, in the same namespace (how ``session=`` examples on a
+page share state). Each call gets a fresh namespace.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import sys
+import traceback
+from typing import Any
+
+from biasgrad.web import figures as _figures
+
+FILENAME = "<example>"
+PRELUDE_FILENAME = "<earlier example>"
+MAX_REPR = 20_000
+
+__all__ = ["run_example", "split_last_expression", "FILENAME"]
+
+
+def split_last_expression(code: str, filename: str = FILENAME):
+    """Compile ``code`` into (body, last): ``last`` is an eval code object if the final statement
+    is an expression, else None. Raises SyntaxError with the snippet's line numbers."""
+    tree = ast.parse(code, filename, "exec")
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        expr = ast.Expression(tree.body.pop().value)
+        last = compile(expr, filename, "eval")
+    body = compile(tree, filename, "exec")
+    return body, last
+
+
+def _options(options: Any) -> dict:
+    if options is None:
+        return {}
+    if hasattr(options, "to_py"):  # a JsProxy handed over by the worker
+        options = options.to_py()
+    return dict(options)
+
+
+def _matches(exc: BaseException, name: str | None) -> bool:
+    if not name:
+        return False
+    return any(cls.__name__ == name for cls in type(exc).__mro__)
+
+
+def _format_error(exc: BaseException, code: str) -> dict:
+    lines = code.splitlines()
+    out = []
+    line = None
+    if isinstance(exc, SyntaxError) and exc.filename in (FILENAME, PRELUDE_FILENAME):
+        line = exc.lineno
+        src = exc.text if exc.text is not None else (lines[line - 1] if line and line <= len(lines) else "")
+        out.append(f"  line {line}")
+        src = src.rstrip("\n")
+        stripped = src.lstrip()
+        out.append(f"    {stripped}")
+        if exc.offset:
+            caret = max(exc.offset - (len(src) - len(stripped)) - 1, 0)
+            out.append("    " + " " * caret + "^")
+        message = exc.msg
+    else:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename in (FILENAME, PRELUDE_FILENAME)]
+        if frames:
+            out.append("Traceback (most recent call last):")
+        for f in frames:
+            where = "line" if f.filename == FILENAME else "earlier example, line"
+            name = "" if f.name == "<module>" else f", in {f.name}"
+            out.append(f"  {where} {f.lineno}{name}")
+            text = f.line
+            if not text and f.filename == FILENAME and f.lineno and f.lineno <= len(lines):
+                text = lines[f.lineno - 1]
+            if text:
+                out.append(f"    {text.strip()}")
+            if f.filename == FILENAME:
+                line = f.lineno
+        message = str(exc)
+    name = type(exc).__name__
+    out.append(f"{name}: {message}" if message else name)
+    return {"type": name, "message": message, "line": line, "traceback": "\n".join(out)}
+
+
+def _repr(value: Any) -> str:
+    text = repr(value)
+    if len(text) > MAX_REPR:
+        text = text[:MAX_REPR] + f"… ({len(text) - MAX_REPR} more characters)"
+    return text
+
+
+def run_example(code: str, options: Any = None) -> dict:
+    """Run one example; see the module docstring for the result."""
+    opts = _options(options)
+    expected = opts.get("raises") or None
+    prelude = list(opts.get("prelude") or [])
+    code = str(code).replace("\r\n", "\n")
+    namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
+    buffer = io.StringIO()
+    result = None
+    error = None
+    exc_obj: BaseException | None = None
+    with _figures.collect() as figs:
+        for earlier in prelude:  # silently, output discarded
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                try:
+                    exec(compile(str(earlier), PRELUDE_FILENAME, "exec"), namespace)
+                except BaseException:  # noqa: BLE001 - an earlier example's own failure is shown there
+                    pass
+        del figs[:]
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+            try:
+                body, last = split_last_expression(code)
+                exec(body, namespace)
+                if last is not None:
+                    value = eval(last, namespace)
+                    if isinstance(value, _figures.Figure):
+                        _figures.show(value)
+                    elif value is not None:
+                        result = _repr(value)
+            except (KeyboardInterrupt, SystemExit) as exc:  # SystemExit: exit() in a snippet
+                exc_obj = exc
+            except BaseException as exc:  # noqa: BLE001 - everything a reader can write
+                exc_obj = exc
+        figures = [_figures.plain(f) for f in figs]
+    if exc_obj is not None:
+        error = _format_error(exc_obj, code)
+    if expected:
+        ok = exc_obj is not None and _matches(exc_obj, expected)
+        if exc_obj is None:
+            error = {"type": "NoError", "line": None,
+                     "message": f"expected the example to raise {expected}, but it ran without error",
+                     "traceback": f"expected {expected}, but nothing was raised"}
+    else:
+        ok = exc_obj is None
+    sys.stdout.flush()
+    return {"ok": ok, "stdout": buffer.getvalue(), "result": result, "error": error,
+            "figures": figures, "expected": expected}
