@@ -225,7 +225,7 @@ def render_control(c: dict, widget_id: str) -> str:
     if c["kind"] == "stepper":
         return (f'<div class="bg-control bg-control--stepper" role="group" aria-labelledby="{_esc(cid)}-label">'
                 f'<span id="{_esc(cid)}-label" class="bg-control__label">{_esc(c["label"])}</span>'
-                f'<input type="hidden" name="{_esc(c["name"])}" value="{c["value"]}" data-min="{c["min"]}" data-max="{c["max"]}">'
+                f'<input type="hidden" name="{_esc(c["name"])}" value="{c["value"]}" data-min="{c["min"]}" data-max="{c["max"]}" data-increment="{c.get("increment", 1)}">'
                 f'<button type="button" class="md-button" data-step="-1" disabled>Back</button>'
                 f'<output data-value-of="{_esc(c["name"])}">{_esc(c.get("text", c["value"]))}</output>'
                 f'<button type="button" class="md-button md-button--primary" data-step="1" disabled>{_esc(c.get("button", "Step"))}</button>'
@@ -247,12 +247,13 @@ def render_explorer(name: str, params: dict, widget_id: str) -> str:
 
     view = explore(name, params)
     controls = "".join(render_control(c, widget_id) for c in view["controls"])
+    figs = "".join(render_figure(f, f"{widget_id}-chart{i + 1 if i else ''}") for i, f in enumerate(view["figures"]))
     return (
         f'<div class="bg-explorer" data-widget="explorer" data-explorer="{_esc(name)}" data-state="static" '
         f'id="{_esc(widget_id)}" data-params="{_esc(json.dumps(view["params"]))}">'
         f'<form class="bg-explorer__controls" data-controls onsubmit="return false">{controls}</form>'
         f'<div class="bg-explorer__readout" data-readout aria-live="polite">{render_readout(view["readout"])}</div>'
-        f'<div class="bg-explorer__chart">{render_figure(view["figure"], widget_id + "-chart")}</div>'
+        f'<div class="bg-explorer__chart">{figs}</div>'
         f'<p class="bg-explorer__note" data-note>{_esc(view.get("note", ""))}</p>'
         f'<p class="bg-explorer__status" data-status role="status" aria-live="polite"></p>'
         f'</div>'

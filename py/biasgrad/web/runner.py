@@ -107,6 +107,7 @@ def _repr(value: Any) -> str:
 def run_example(code: str, options: Any = None) -> dict:
     """Run one example; see the module docstring for the result."""
     opts = _options(options)
+    _figures._counter = 0  # figure ids are the same in every runtime: fig-1, fig-2, …
     expected = opts.get("raises") or None
     prelude = list(opts.get("prelude") or [])
     code = str(code).replace("\r\n", "\n")

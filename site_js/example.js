@@ -1,0 +1,295 @@
+// Runnable examples: mountExample(root) turns the build-time rendering of a ```python run fence
+// (hooks/examples.py) into an editor whose code runs in the shared Python worker.
+//
+// root: [data-example][data-state=static|running|ready|error]
+//   [data-code]      the build-time highlighted code (hidden once the editor is up)
+//   [data-source]    <textarea> holding the original code; becomes the editor
+//   [data-bar]       button[data-action=run], button[data-action=reset], [data-status]
+//   [data-output]    output, pre-rendered at build time, replaced after each run
+//
+// Keys in the editor: Tab / Shift+Tab indent and dedent, Enter keeps the indentation,
+// Ctrl/Cmd+Enter runs, Esc leaves the editor (focus moves to Run).
+
+import { call, onProgress } from "./runtime.js";
+
+const INDENT = "    ";
+
+// ---- a small Python highlighter: Pygments class names, so Material's colours apply ----------
+
+const KEYWORDS = new Set(("and as assert async await break class continue def del elif else except finally for " +
+  "global if in is lambda nonlocal not or pass raise return try while with yield match case").split(" "));
+const CONSTANTS = new Set(["True", "False", "None"]);
+const BUILTINS = new Set(("abs all any bool dict enumerate float format int isinstance len list map max min " +
+  "print range repr round set sorted str sum tuple type zip super open iter next getattr hasattr").split(" "));
+const TOKEN = new RegExp([
+  String.raw`(?<comment>#[^\n]*)`,
+  String.raw`(?<string>[rRbBfFuU]{0,2}(?:"""[\s\S]*?(?:"""|$)|'''[\s\S]*?(?:'''|$)|"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?))`,
+  String.raw`(?<number>\b(?:0[xob][\da-fA-F_]+|\d[\d_]*\.?[\d_]*(?:[eE][+-]?\d+)?j?|\.\d[\d_]*(?:[eE][+-]?\d+)?j?))`,
+  String.raw`(?<name>[A-Za-z_][A-Za-z0-9_]*)`,
+  String.raw`(?<op>[-+*/%@=<>!&|^~:.,;()[\]{}])`,
+].join("|"), "g");
+
+function span(cls, text) {
+  const el = document.createElement("span");
+  el.className = cls;
+  el.textContent = text;
+  return el;
+}
+
+export function highlight(code, target) {
+  const frag = document.createDocumentFragment();
+  let last = 0;
+  let prev = "";
+  for (const m of code.matchAll(TOKEN)) {
+    if (m.index > last) frag.append(code.slice(last, m.index));
+    const g = m.groups;
+    const text = m[0];
+    let cls = "";
+    if (g.comment) cls = "c1";
+    else if (g.string) cls = "s2";
+    else if (g.number) cls = "mf";
+    else if (g.name) {
+      if (prev === "def") cls = "nf";
+      else if (prev === "class") cls = "nc";
+      else if (text === "import" || text === "from") cls = "kn";
+      else if (CONSTANTS.has(text)) cls = "kc";
+      else if (KEYWORDS.has(text)) cls = "k";
+      else if (BUILTINS.has(text)) cls = "nb";
+      else if (text === "self") cls = "bp";
+      else cls = "n";
+    } else cls = /[()[\]{},:;.]/.test(text) ? "p" : "o";
+    frag.append(span(cls, text));
+    if (!/^\s+$/.test(text)) prev = text;
+    last = m.index + text.length;
+  }
+  frag.append(code.slice(last) + "\n");
+  target.replaceChildren(frag);
+}
+
+// ---- editing ---------------------------------------------------------------------------------
+
+function insert(textarea, text) {
+  // execCommand keeps the browser's undo stack; setRangeText is the fallback.
+  if (!document.execCommand || !document.execCommand("insertText", false, text)) {
+    const { selectionStart: s, selectionEnd: e } = textarea;
+    textarea.setRangeText(text, s, e, "end");
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+}
+
+function indentLines(textarea, dedent) {
+  const value = textarea.value;
+  let { selectionStart: s, selectionEnd: e } = textarea;
+  const lineStart = value.lastIndexOf("\n", s - 1) + 1;
+  if (!dedent && s === e) {
+    insert(textarea, INDENT.slice((s - lineStart) % INDENT.length));
+    return;
+  }
+  if (e > s && value[e - 1] === "\n") e -= 1;
+  const block = value.slice(lineStart, e);
+  const lines = block.split("\n");
+  const changed = lines.map((line) => (dedent ? line.replace(/^( {1,4}|\t)/, "") : INDENT + line)).join("\n");
+  textarea.setSelectionRange(lineStart, e);
+  insert(textarea, changed);
+  textarea.setSelectionRange(lineStart, lineStart + changed.length);
+}
+
+function newline(textarea) {
+  const { value, selectionStart: s } = textarea;
+  const lineStart = value.lastIndexOf("\n", s - 1) + 1;
+  const line = value.slice(lineStart, s);
+  let indent = line.match(/^[ \t]*/)[0];
+  if (/:\s*(#.*)?$/.test(line)) indent += INDENT;
+  insert(textarea, "\n" + indent);
+}
+
+// ---- output ----------------------------------------------------------------------------------
+
+function block(kind, label, text) {
+  const wrap = document.createElement("div");
+  wrap.className = `bg-out bg-out--${kind}`;
+  const tag = document.createElement("span");
+  tag.className = "bg-out__label";
+  tag.textContent = label;
+  const pre = document.createElement("pre");
+  pre.dataset.stream = kind === "expected" ? "error" : kind;
+  const code = document.createElement("code");
+  code.textContent = text;
+  pre.append(code);
+  wrap.append(tag, pre);
+  return wrap;
+}
+
+let chartModule = null;
+function chart() {
+  if (!chartModule) chartModule = import(new URL("./chart.js", import.meta.url).href);
+  return chartModule;
+}
+
+// Draw every figure container in `scope` from the spec embedded next to it.
+export async function drawFigures(scope) {
+  const containers = [...scope.querySelectorAll("[data-chart]")];
+  if (!containers.length) return;
+  const { renderFigure } = await chart();
+  for (const container of containers) {
+    const script = container.querySelector("script[data-figure]");
+    if (!script) continue;
+    const spec = JSON.parse(script.textContent);
+    container.classList.add("bg-figure--live");
+    renderFigure(container, spec);
+    container.__spec = spec;
+  }
+}
+
+function figureContainer(spec, id) {
+  const div = document.createElement("div");
+  div.className = "bg-figure";
+  div.dataset.chart = id;
+  const script = document.createElement("script");
+  script.type = "application/json";
+  script.dataset.figure = "";
+  script.textContent = JSON.stringify(spec);
+  div.append(script);
+  return div;
+}
+
+export function renderOutput(output, result, exampleId) {
+  const parts = [];
+  if (result.stdout) parts.push(block("stdout", "Printed", result.stdout.replace(/\s+$/, "")));
+  if (result.result !== null && result.result !== undefined) parts.push(block("result", "Value of the last line", result.result));
+  if (result.error) {
+    if (result.ok) parts.push(block("expected", `Raises ${result.error.type}, as intended`, result.error.traceback));
+    else parts.push(block("error", "Error", result.error.traceback));
+  }
+  (result.figures || []).forEach((spec, i) => parts.push(figureContainer(spec, `${exampleId}-fig${i + 1}`)));
+  if (!parts.length) {
+    const p = document.createElement("p");
+    p.className = "bg-out bg-out--empty";
+    p.textContent = "(no output)";
+    parts.push(p);
+  }
+  output.replaceChildren(...parts);
+  return drawFigures(output);
+}
+
+// ---- the widget ------------------------------------------------------------------------------
+
+function progressText(s) {
+  if (s.stage === "error") return s.message || "Python could not start.";
+  if (s.stage === "download" && s.total) return `Loading Python… ${Math.round((100 * s.loaded) / s.total)} %`;
+  if (s.stage === "download") return "Loading Python…";
+  if (s.stage === "start-python") return "Starting Python…";
+  if (s.stage === "load-numpy") return "Loading NumPy…";
+  if (s.stage === "load-module") return "Loading biasgrad…";
+  return "Running…";
+}
+
+function sessionPrelude(root) {
+  const session = root.dataset.session;
+  if (!session) return [];
+  const scope = root.closest("article") || document;
+  const codes = [];
+  for (const other of scope.querySelectorAll("[data-example][data-session]")) {
+    if (other === root) break;
+    if (other.dataset.session === session) codes.push(other.querySelector("[data-source]").value);
+  }
+  return codes;
+}
+
+export function mountExample(root) {
+  if (root.dataset.mounted) return;
+  root.dataset.mounted = "true";
+  const source = root.querySelector("[data-source]");
+  const codeView = root.querySelector("[data-code]");
+  const bar = root.querySelector("[data-bar]");
+  const output = root.querySelector("[data-output]");
+  const runButton = root.querySelector('[data-action="run"]');
+  const resetButton = root.querySelector('[data-action="reset"]');
+  const status = root.querySelector("[data-status]");
+  const original = source.defaultValue;
+  const id = root.dataset.example;
+
+  // The editor: the textarea over a highlighted copy of its text (same font, same box).
+  const editor = document.createElement("div");
+  editor.className = "bg-editor highlight";
+  const pre = document.createElement("pre");
+  pre.className = "bg-editor__hl";
+  pre.setAttribute("aria-hidden", "true");
+  const code = document.createElement("code");
+  pre.append(code);
+  source.replaceWith(editor);
+  editor.append(pre, source);
+  source.classList.add("bg-editor__input");
+  source.setAttribute("wrap", "off");
+  source.hidden = false;
+  codeView.hidden = true;
+  bar.hidden = false;
+  resetButton.disabled = true;
+  const refresh = () => {
+    highlight(source.value, code);
+    const modified = source.value !== original;
+    resetButton.disabled = !modified;
+    root.toggleAttribute("data-modified", modified);
+  };
+  refresh();
+  source.addEventListener("input", refresh);
+
+  let running = false;
+  async function run() {
+    if (running) return;
+    running = true;
+    root.dataset.state = "running";
+    runButton.disabled = true;
+    runButton.setAttribute("aria-busy", "true");
+    const stop = onProgress((s) => {
+      status.textContent = progressText(s);
+    });
+    const t0 = performance.now();
+    try {
+      const options = { prelude: sessionPrelude(root) };
+      if (root.dataset.raises) options.raises = root.dataset.raises;
+      const result = await call("run_example", source.value, options);
+      stop();
+      const ms = Math.round(performance.now() - t0);
+      await renderOutput(output, result, id);
+      root.dataset.state = result.ok ? "ready" : "error";
+      status.textContent = result.ok
+        ? (result.error ? `Raised ${result.error.type}, as intended.` : `Ran in the browser (${ms} ms).`)
+        : `${result.error.type} on line ${result.error.line ?? "?"}.`;
+    } catch (error) {
+      stop();
+      root.dataset.state = "error";
+      status.textContent = `Could not run: ${error.message}`;
+    } finally {
+      running = false;
+      runButton.disabled = false;
+      runButton.removeAttribute("aria-busy");
+    }
+  }
+
+  runButton.addEventListener("click", run);
+  resetButton.addEventListener("click", () => {
+    source.value = original;
+    refresh();
+    source.focus();
+    status.textContent = "Code reset to the original.";
+  });
+
+  source.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
+      event.preventDefault();
+      run();
+    } else if (event.key === "Tab" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      indentLines(source, event.shiftKey);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      runButton.focus();
+    } else if (event.key === "Enter" && !event.shiftKey && !event.altKey) {
+      event.preventDefault();
+      newline(source);
+    }
+  });
+
+  drawFigures(output).catch((error) => console.warn("Chart could not be drawn:", error.message));
+}
