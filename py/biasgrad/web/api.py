@@ -1,0 +1,73 @@
+"""The functions the browser's worker may call by name.
+
+``site_js/worker.js`` imports this module once, holds a proxy to each function in
+:data:`EXPORTS`, and calls it with plain JSON values. Every function returns plain data
+(dicts, lists, str, float, int, bool, None), never NumPy objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from . import calculator
+
+
+def calculate(raw: dict[str, Any]) -> dict[str, Any]:
+    """The calculator payload for the form's raw strings (see ``calculator.calculate``)."""
+    return calculator.calculate(raw)
+
+
+def calculate_many(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``calculate`` for each case, values and errors only (used by the cross-runtime test)."""
+    return [calculator.calculate(case, full=False) for case in cases]
+
+
+def run_example(code: str, options: Any = None) -> dict[str, Any]:
+    """Run a guide example (``biasgrad.web.runner.run_example``); imported on first use."""
+    from . import runner
+
+    return runner.run_example(code, options)
+
+
+def explore(name: str, params: Any = None) -> dict[str, Any]:
+    """One explorer's payload (``biasgrad.web.explorers.explore``); imported on first use."""
+    from . import explorers
+
+    return explorers.explore(name, params)
+
+
+def explorer_names() -> list[str]:
+    """The registered explorers."""
+    from . import explorers
+
+    return list(explorers.explorer_names())
+
+
+def train_iris(raw: Any = None) -> dict[str, Any]:
+    """The training widget's run (``biasgrad.web.training.train_iris``); imported on first use."""
+    from . import training
+
+    return training.train_iris(raw)
+
+
+def ping() -> dict[str, Any]:
+    """Versions of the runtime, for diagnostics."""
+    import sys
+
+    import numpy
+
+    import biasgrad
+
+    return {"python": sys.version.split()[0], "numpy": numpy.__version__,
+            "biasgrad": getattr(biasgrad, "__version__", "unknown"), "platform": sys.platform}
+
+
+EXPORTS: dict[str, Callable[..., Any]] = {
+    "calculate": calculate,
+    "calculate_many": calculate_many,
+    "run_example": run_example,
+    "explore": explore,
+    "explorer_names": explorer_names,
+    "train_iris": train_iris,
+    "ping": ping,
+}
