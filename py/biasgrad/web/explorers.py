@@ -25,6 +25,7 @@ from typing import Any, Callable
 import numpy as np
 
 from biasgrad.activations import ACTIVATIONS, SATURATION
+from biasgrad.dense import reduce_over_batch
 from biasgrad.losses import LOSSES
 from biasgrad.web import figures as fg
 
@@ -320,7 +321,10 @@ def _batch_reduction(p: dict) -> dict:
     n = int(p["n"])
     dZ = batch_dZ(n)
     divisor = {"sum": 1, "mean": n, "torch-mean": n * N_OUT}[p["reduction"]]
-    db = dZ.sum(axis=0) / divisor
+    if p["reduction"] == "torch-mean":
+        db = reduce_over_batch(dZ, "mean") / N_OUT  # PyTorch also averages over the n_out outputs
+    else:
+        db = reduce_over_batch(dZ, p["reduction"])
     neurons = [f"neuron {j + 1}" for j in range(N_OUT)]
     samples = [f"example {i + 1}" for i in range(n)]
     cells = fg.figure(

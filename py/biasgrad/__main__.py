@@ -1,0 +1,7 @@
+"""``python -m biasgrad``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

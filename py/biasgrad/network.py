@@ -1,0 +1,252 @@
+"""A small multilayer perceptron: forward, backprop, gradient-descent training, gradient check.
+
+Layer l computes Z_l = A_{l−1}·W_l + b_l and A_l = f_l(Z_l). Backprop runs
+
+    dZ_L = output delta (per example)      dZ_l = (dZ_{l+1}·W_{l+1}ᵀ) ⊙ f_l'(Z_l)
+
+and each :class:`~biasgrad.dense.Dense` layer turns dZ_l into dW_l, db_l with the named
+reduction. Convention: a batch loss is, per example, the sum over output units, then
+"sum" or "mean" over the N examples (mean divides by N, see ``batch_weight``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from .activations import ACTIVATIONS, Activation, sigmoid
+from .dense import Dense, DenseGrads, batch_weight
+from .errors import BiasgradError
+from .gradcheck import central_difference
+from .inputs import check_lr, parse_activation, parse_loss
+from .losses import Loss, SoftmaxCrossEntropy, bce_from_logits
+
+__all__ = ["Network", "History"]
+
+SOFTMAX_CE = "softmax_cross_entropy"
+
+
+@dataclass
+class History:
+    """Per-epoch record of :meth:`Network.train`.
+
+    Convention: entry e describes the parameters at the start of epoch e, before that
+    epoch's update; the bias gradient recorded is the one used for that update.
+
+    Attributes
+    ----------
+    loss : list of float, length epochs
+    biases, bias_grads : list (epochs) of list (layers) of list (units) of float
+    train_accuracy, test_accuracy : list of float, or empty when no labels
+    final_loss : float
+        The loss after the last update.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    biases: list[list[list[float]]] = field(default_factory=list)
+    bias_grads: list[list[list[float]]] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    test_accuracy: list[float] = field(default_factory=list)
+    final_loss: float = float("nan")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain lists and floats (JSON-ready)."""
+        return {"loss": self.loss, "biases": self.biases, "bias_grads": self.bias_grads,
+                "train_accuracy": self.train_accuracy, "test_accuracy": self.test_accuracy,
+                "final_loss": self.final_loss}
+
+
+class Network:
+    """Multilayer perceptron with any layer sizes and one activation per layer.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        [n_in, n_hidden..., n_out], at least two entries.
+    activations : str, Activation or sequence of them
+        One per layer (len(sizes) − 1). A single name is used for every hidden layer, and
+        the output layer gets the natural one for the loss (linear for softmax cross-entropy
+        and squared errors, sigmoid for bce/bce_logits).
+    loss : str
+        ``"softmax_cross_entropy"`` (classification; output activation must be linear,
+        the softmax is inside the loss) or one of :data:`LOSSES`.
+    reduction : {"mean", "sum"}
+    seed : int
+        Seed for ``numpy.random.default_rng``; weights ~ N(0, 1/n_in), biases 0.
+
+    Notes
+    -----
+    Convention: with a sigmoid output, bce and bce_logits use dZ = σ(Z) − Y (from logits).
+    """
+
+    def __init__(self, sizes: Sequence[int], activations: Any = "tanh", loss: str = SOFTMAX_CE,
+                 reduction: str = "mean", seed: int = 0) -> None:
+        if len(sizes) < 2 or any(int(s) < 1 for s in sizes):
+            raise BiasgradError(f"sizes must be at least [n_in, n_out] of positive ints, got {list(sizes)}", "sizes")
+        batch_weight(1, reduction)  # validates the name
+        self.loss_name = loss if loss == SOFTMAX_CE else parse_loss(loss).name
+        self.loss: Loss = SoftmaxCrossEntropy() if loss == SOFTMAX_CE else parse_loss(loss)
+        self.reduction = reduction
+        n_layers = len(sizes) - 1
+        if isinstance(activations, (str, Activation)):
+            out = "sigmoid" if self.loss_name in ("bce", "bce_logits") else "linear"
+            activations = [activations] * (n_layers - 1) + [out]
+        if len(activations) != n_layers:
+            raise BiasgradError(f"need {n_layers} activations for sizes {list(sizes)}, got {len(activations)}",
+                                "activations")
+        self.activations = [a if isinstance(a, Activation) else parse_activation(a) for a in activations]
+        out_name = self.activations[-1].name
+        if loss == SOFTMAX_CE and out_name != "linear":
+            raise BiasgradError("softmax cross-entropy takes logits: the output activation must be linear", "activations")
+        if self.loss_name == "bce_logits" and out_name != "sigmoid":
+            raise BiasgradError("bce_logits includes the sigmoid: the output activation must be sigmoid", "activations")
+        rng = np.random.default_rng(seed)
+        self.layers = [Dense.random(int(sizes[i]), int(sizes[i + 1]), rng) for i in range(n_layers)]
+
+    # -- forward and loss -------------------------------------------------------------
+    def forward(self, X: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Run all layers; return the lists Zs and As (one (N, n_l) array per layer)."""
+        A = np.asarray(X, dtype=np.float64)
+        Zs, As = [], []
+        for layer, act in zip(self.layers, self.activations):
+            Z = layer.forward(A)
+            A = np.asarray(act.value(Z))
+            Zs.append(Z)
+            As.append(A)
+        return Zs, As
+
+    def targets(self, y: Any) -> np.ndarray:
+        """Targets as (N, n_out) floats; class labels (N,) are one-hot encoded for softmax CE."""
+        y = np.asarray(y)
+        K = self.layers[-1].n_out
+        if self.loss_name == SOFTMAX_CE and y.ndim == 1:
+            if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= K:
+                raise BiasgradError(f"class labels must be ints in [0, {K}), got {y.dtype} {y.min()}..{y.max()}", "y")
+            return np.eye(K)[y]
+        Y = np.asarray(y, dtype=np.float64)
+        return Y.reshape(-1, 1) if Y.ndim == 1 and K == 1 else Y
+
+    def _output(self, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per-example loss (N,) and per-example output delta dZ = ∂L_n/∂Z (N, n_out)."""
+        if Y.shape != Z.shape:
+            raise BiasgradError(f"targets must have shape {Z.shape} like the output, got {Y.shape}", "y")
+        if self.loss_name == SOFTMAX_CE:
+            return np.asarray(self.loss.value(Z, Y)), np.asarray(self.loss.dL_da(Z, Y))
+        act = self.activations[-1]
+        if self.loss_name in ("bce", "bce_logits") and act.name == "sigmoid":
+            return np.asarray(bce_from_logits(Z, Y)).sum(axis=1), np.asarray(sigmoid(Z)) - Y
+        L_n = np.asarray(self.loss.value(A, Y)).sum(axis=1)
+        return L_n, np.asarray(self.loss.dL_da(A, Y)) * np.asarray(act.derivative(Z))
+
+    def loss_value(self, X: Any, y: Any) -> float:
+        """The batch loss (reduced over examples as ``self.reduction`` says)."""
+        Zs, As = self.forward(X)
+        L_n, _ = self._output(Zs[-1], As[-1], self.targets(y))
+        return float(batch_weight(L_n.shape[0], self.reduction) * L_n.sum())
+
+    # -- backprop and training ---------------------------------------------------------
+    def gradients(self, X: Any, y: Any) -> tuple[float, list[DenseGrads]]:
+        """Backprop: the batch loss and one DenseGrads (dW, db, dX) per layer, at the current parameters."""
+        Zs, As = self.forward(X)
+        L_n, dZ = self._output(Zs[-1], As[-1], self.targets(y))
+        grads: list[DenseGrads] = []
+        for l in range(len(self.layers) - 1, -1, -1):
+            g = self.layers[l].backward(dZ, self.reduction)
+            grads.insert(0, g)
+            if l > 0:
+                dZ = g.dX * np.asarray(self.activations[l - 1].derivative(Zs[l - 1]))
+        return float(batch_weight(L_n.shape[0], self.reduction) * L_n.sum()), grads
+
+    def step(self, grads: Sequence[DenseGrads], lr: float) -> None:
+        """W ← W − lr·dW, b ← b − lr·db for every layer (all gradients taken beforehand)."""
+        for layer, g in zip(self.layers, grads):
+            layer.W -= lr * g.dW
+            layer.b -= lr * g.db
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Class index per row: argmax of the outputs, or output > 0.5 for one sigmoid unit."""
+        _, As = self.forward(X)
+        out = As[-1]
+        if out.shape[1] == 1:
+            return (out[:, 0] > 0.5).astype(int)
+        return out.argmax(axis=1)
+
+    def accuracy(self, X: Any, labels: Any) -> float:
+        """Fraction of rows whose predicted class equals the label."""
+        return float(np.mean(self.predict(X) == np.asarray(labels)))
+
+    def train(self, X: Any, y: Any, epochs: int = 200, lr: float = 0.1,
+              X_test: Any = None, y_test: Any = None) -> History:
+        """Full-batch gradient descent with simultaneous updates.
+
+        Parameters
+        ----------
+        X : array_like, shape (N, n_in)
+        y : array_like
+            Labels (N,) for softmax CE, else targets (N, n_out) or (N,).
+        epochs : int
+        lr : float
+        X_test, y_test : optional held-out data for test accuracy.
+
+        Returns
+        -------
+        History
+        """
+        lr = check_lr(lr)
+        labels = np.asarray(y) if self.loss_name == SOFTMAX_CE or np.asarray(y).ndim == 1 else None
+        hist = History()
+        for _ in range(int(epochs)):
+            L, grads = self.gradients(X, y)
+            if not np.isfinite(L):
+                raise BiasgradError(f"the loss is not finite after {len(hist.loss)} epochs (diverged); lower lr", "lr")
+            hist.loss.append(L)
+            hist.biases.append([layer.b.ravel().tolist() for layer in self.layers])
+            hist.bias_grads.append([g.db.ravel().tolist() for g in grads])
+            if labels is not None and np.issubdtype(labels.dtype, np.integer):
+                hist.train_accuracy.append(self.accuracy(X, labels))
+                if X_test is not None and y_test is not None:
+                    hist.test_accuracy.append(self.accuracy(X_test, y_test))
+            self.step(grads, lr)
+        hist.final_loss = self.loss_value(X, y)
+        return hist
+
+    # -- gradient check ----------------------------------------------------------------
+    def parameters(self) -> list[tuple[str, np.ndarray]]:
+        """[("W1", W), ("b1", b), ("W2", ...), ...], the live arrays."""
+        out = []
+        for i, layer in enumerate(self.layers, start=1):
+            out += [(f"W{i}", layer.W), (f"b{i}", layer.b)]
+        return out
+
+    def gradient_check(self, X: Any, y: Any, eps: float = 1e-6, order: int = 2) -> dict[str, float]:
+        """Compare backprop with a central difference for every single parameter.
+
+        Returns
+        -------
+        dict
+            Parameter name → the largest |analytic − numeric| / max(|analytic|, |numeric|, 1e-8)
+            over its entries. Convention: the 1e-8 floor keeps gradients that are ~0 from
+            counting as relative failures.
+        """
+        _, grads = self.gradients(X, y)
+        analytic = {}
+        for i, g in enumerate(grads, start=1):
+            analytic[f"W{i}"], analytic[f"b{i}"] = g.dW, g.db
+        result = {}
+        for name, P in self.parameters():
+            worst = 0.0
+            for idx in np.ndindex(P.shape):
+                old = P[idx]
+
+                def f(v: float) -> float:
+                    P[idx] = v
+                    return self.loss_value(X, y)
+
+                num = central_difference(f, old, eps=eps, order=order)
+                P[idx] = old
+                ana = analytic[name][idx]
+                worst = max(worst, float(abs(ana - num) / max(abs(ana), abs(num), 1e-8)))
+            result[name] = worst
+        return result

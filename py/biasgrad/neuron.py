@@ -1,0 +1,334 @@
+"""One neuron, one example: z = w·x + b, a = f(z), L(a, y); the chain rule for dL/db; one step.
+
+    dL/db = dL/da · da/dz · dz/db,   dz/db = 1,   dL/dw = dL/dz · x,   b_next = b − lr·dL/db.
+
+Every reported number is the float64 nearest (to ~1e-12 relative) to the exact value for
+the given float64 inputs: z is w·x + b rounded once (exact rationals), the cancelling
+pieces (a − y, 1 − a, ln a, ln(1 − a)) come from each activation's stable forms, and a
+sigmoid output with either BCE is computed from z (σ(z) − y). Where float64 cannot hold
+an answer, or the math is undefined, :class:`BiasgradError` is raised; NaN never escapes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Sequence
+
+import numpy as np
+
+from .activations import SATURATION, Activation, Sigmoid
+from .errors import BiasgradError
+from .gradcheck import central_difference, relative_error
+from .inputs import check_finite, check_lr, parse_activation, parse_loss
+from .losses import BCE_CLIP, BinaryCrossEntropy, Loss, bce_from_logits
+
+__all__ = ["neuron_report", "NeuronReport", "GradientWarning", "REPORT_KEYS", "term_formulas"]
+
+#: The keys of :meth:`NeuronReport.as_dict` and of ``python -m biasgrad --json``, in order.
+REPORT_KEYS = (
+    "z", "a", "loss", "dL_da", "da_dz", "dz_db", "dL_dz", "dL_db", "dL_dw",
+    "b_next", "w_next", "loss_next", "numeric_dL_db", "warnings",
+)
+
+_BCE = ("bce", "bce_logits")
+
+
+@dataclass(frozen=True)
+class GradientWarning:
+    """A condition worth telling the reader about; data, never printed.
+
+    Attributes
+    ----------
+    code : str
+        One of ``saturated``, ``dead_relu``, ``bce_clip``, ``bce_non_sigmoid``,
+        ``dL_da_overflow``, ``kink``.
+    message : str
+        One or two sentences for a person.
+    """
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class NeuronReport:
+    """Everything about one neuron, one example and one gradient-descent step.
+
+    Attributes (scalars are Python floats; ``dL_dw``/``w_next`` are tuples when x, w are
+    vectors of shape (n,))
+    ----------
+    x, w, b, y, lr : inputs. activation, loss : names.
+    z, a, L : pre-activation, output, loss value (``as_dict()["loss"]``).
+    dL_da : float or None (None for bce_logits, or when it overflows float64).
+    da_dz, dz_db (= 1), dL_dz, dL_db (= dL_dz), dL_dw (= dL_dz·x).
+    b_next, w_next : after b ← b − lr·dL/db, w ← w − lr·dL/dw (simultaneous).
+    L_next : the loss at (w_next, b_next).
+    numeric_dL_db, numeric_rel_error, numeric_step : central difference and its check.
+    warnings : list of GradientWarning.
+    """
+
+    x: Any
+    w: Any
+    b: float
+    y: float
+    lr: float
+    activation: str
+    loss: str
+    z: float
+    a: float
+    L: float
+    dL_da: float | None
+    da_dz: float
+    dz_db: float
+    dL_dz: float
+    dL_db: float
+    dL_dw: Any
+    b_next: float
+    w_next: Any
+    L_next: float
+    numeric_dL_db: float
+    numeric_rel_error: float
+    numeric_step: float
+    warnings: list[GradientWarning] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data with exactly :data:`REPORT_KEYS` (floats, None, lists)."""
+        vec = lambda v: list(v) if isinstance(v, tuple) else v  # noqa: E731
+        return {
+            "z": self.z, "a": self.a, "loss": self.L, "dL_da": self.dL_da, "da_dz": self.da_dz,
+            "dz_db": self.dz_db, "dL_dz": self.dL_dz, "dL_db": self.dL_db, "dL_dw": vec(self.dL_dw),
+            "b_next": self.b_next, "w_next": vec(self.w_next), "loss_next": self.L_next,
+            "numeric_dL_db": self.numeric_dL_db,
+            "warnings": [{"code": g.code, "message": g.message} for g in self.warnings],
+        }
+
+
+@dataclass
+class _Point:
+    z: float
+    a: float
+    L: float
+    dL_da: float | None
+    da_dz: float
+    dL_dz: float
+    clipped: bool = False
+
+
+def _to_float(q: Fraction, what: str) -> float:
+    try:
+        return float(q)
+    except OverflowError:
+        raise BiasgradError(f"{what} overflows float64 (|value| > 1.8e308)") from None
+
+
+def _finite(value: float, what: str) -> float:
+    if not math.isfinite(value):
+        raise BiasgradError(f"{what} is not finite in float64 (overflow); use smaller inputs")
+    return value
+
+
+def _undefined(msg: str) -> BiasgradError:
+    return BiasgradError(msg + "; BCE needs a probability a in [0, 1] (use sigmoid)")
+
+
+def _point(act: Activation, loss: Loss, zq: Fraction, y: float) -> _Point:
+    """Forward pass and local derivatives at the exact pre-activation zq."""
+    z = _to_float(zq, "z = w·x + b")
+    if act.piecewise_linear:  # a = slope·z exactly, then rounded once
+        s = float(act.slope((zq > 0) - (zq < 0)))
+        aq = Fraction(s) * zq
+        a, d, om = _to_float(aq, "a"), float(aq - Fraction(y)), float(1 - aq)
+        da_dz = s
+        below, above = aq < 0, aq > 1
+    else:
+        a, d, om = float(act.value(z)), float(act.a_minus_y(z, y)), float(act.one_minus(z))
+        da_dz = float(act.derivative(z))
+        below, above = a < 0, om < 0
+    name = loss.name
+    if name == "mse_half":
+        return _Point(z, a, 0.5 * d * d, d, da_dz, d * da_dz)
+    if name == "mse":
+        return _Point(z, a, d * d, 2.0 * d, da_dz, 2.0 * d * da_dz)
+    if isinstance(act, Sigmoid):  # bce or bce_logits: from the logit, exact in saturation
+        dL_da = None if name == "bce_logits" else _bce_dL_da(a, om, d, y)
+        return _Point(z, a, float(bce_from_logits(z, y)), dL_da, da_dz, d)
+    if name == "bce_logits":
+        raise BiasgradError(f"bce_logits includes the sigmoid, so the activation must be sigmoid, "
+                            f"not {act.name}; or choose loss bce", "activation")
+    if below or above:
+        raise _undefined(f"BCE is undefined here: the {act.name} output a = {a!r} is "
+                         f"{'below 0' if below else 'above 1'}")
+    if act.piecewise_linear:
+        log_a = math.log(a) if a > 0 else -math.inf
+        log_1ma = math.log1p(-a) if a < 0.5 else (math.log(om) if om > 0 else -math.inf)
+        factor = 0.0 if da_dz == 0 or a == 0 or om == 0 else (da_dz / a) / om
+    else:
+        with np.errstate(all="ignore"):
+            log_a, log_1ma = float(act.log_value(z)), float(act.log_one_minus(z))
+            factor = float(act.bce_factor(z))
+    zero_a, one_a = log_a == -math.inf, log_1ma == -math.inf
+    if (zero_a and y > 0) or (one_a and y < 1):  # the loss is +inf: clip, and say so
+        a_c = BCE_CLIP if zero_a else 1.0 - BCE_CLIP
+        g = float(BinaryCrossEntropy().dL_da(a_c, y))
+        return _Point(z, a, float(BinaryCrossEntropy().value(a_c, y)), g, da_dz, g * da_dz, clipped=True)
+    if zero_a:  # a = 0 exactly and y = 0: L = 0, dL/da = 1/(1 − a) = 1
+        return _Point(z, a, 0.0, 1.0, da_dz, da_dz)
+    if one_a:  # a = 1 exactly and y = 1: L = 0, dL/da = −1/a = −1
+        return _Point(z, a, 0.0, -1.0, da_dz, -da_dz)
+    L = -((y * log_a if y != 0 else 0.0) + ((1.0 - y) * log_1ma if y != 1 else 0.0))
+    return _Point(z, a, L, _bce_dL_da(a, om, d, y), da_dz, d * factor)
+
+
+def _bce_dL_da(a: float, om: float, d: float, y: float) -> float | None:
+    """(a − y)/(a(1 − a)) in a stable order; None when float64 cannot hold it."""
+    with np.errstate(all="ignore"):
+        if y == 0:
+            v = 1.0 / np.float64(om)
+        elif y == 1:
+            v = -1.0 / np.float64(a)
+        else:
+            v = (np.float64(d) / a) / om
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def _vector(name: str, v: Any) -> tuple[float, ...] | float:
+    if np.ndim(v) == 0:
+        return check_finite(name, v.item() if isinstance(v, np.generic) else v)
+    arr = np.asarray(v)
+    if arr.ndim != 1 or arr.size == 0:
+        raise BiasgradError(f"{name} must be a number or a non-empty 1-D array, got shape {arr.shape}", name)
+    return tuple(check_finite(f"{name}[{i}]", float(t)) for i, t in enumerate(arr.tolist()))
+
+
+def term_formulas(activation: str | Activation, loss: str | Loss) -> dict[str, str]:
+    """Plain-text formula for each chain-rule term of this activation/loss pair."""
+    act = activation if isinstance(activation, Activation) else parse_activation(activation)
+    lo = loss if isinstance(loss, Loss) else parse_loss(loss)
+    from_logit = act.name == "sigmoid" and lo.name in _BCE
+    return {
+        "z": "w·x + b",
+        "a": f"{act.name}(z)",
+        "loss": {"mse_half": "½(a − y)²", "mse": "(a − y)²", "bce": "−[y ln a + (1 − y) ln(1 − a)]",
+                 "bce_logits": "max(z,0) − y·z + ln(1 + e^−|z|)"}[lo.name],
+        "dL_da": {"mse_half": "a − y", "mse": "2(a − y)", "bce": "(a − y) / (a(1 − a))",
+                  "bce_logits": "not defined (the loss takes z)"}[lo.name],
+        "da_dz": {"linear": "1", "sigmoid": "σ(z)·σ(−z) = a(1 − a)", "tanh": "1 − tanh²z",
+                  "relu": "1 if z > 0 else 0", "leaky_relu": "1 if z > 0 else slope",
+                  "softplus": "σ(z)"}.get(act.name, "f′(z)"),
+        "dz_db": "1",
+        "dL_dz": "σ(z) − y  (= a − y)" if from_logit else "dL/da · da/dz",
+        "dL_db": "dL/dz · dz/db = dL/dz",
+        "dL_dw": "dL/dz · x",
+        "b_next": "b − lr·dL/db",
+        "w_next": "w − lr·dL/dw",
+        "loss_next": "L at (w_next, b_next)",
+        "numeric_dL_db": "(L(b + h) − L(b − h)) / 2h",
+    }
+
+
+def neuron_report(
+    x: float | Sequence[float], w: float | Sequence[float], b: float, y: float,
+    activation: str | Activation = "sigmoid", loss: str | Loss = "bce", lr: float = 0.1,
+) -> NeuronReport:
+    """Forward pass, chain rule for dL/db, one gradient-descent step, and a numeric check.
+
+    Parameters
+    ----------
+    x, w : float or array_like, shape (n,)
+        Input and weight (equal-length vectors allowed; z = Σ w_i x_i + b).
+    b : float
+        Bias.
+    y : float
+        Target. For bce/bce_logits it must be in [0, 1] (soft targets allowed).
+    activation : str or Activation
+        A name in :data:`ACTIVATIONS` or an activation object (e.g. ``LeakyReLU(0.2)``).
+    loss : str or Loss
+        ``mse_half``, ``mse``, ``bce`` or ``bce_logits``.
+    lr : float
+        Learning rate, finite and >= 0.
+
+    Returns
+    -------
+    NeuronReport
+
+    Raises
+    ------
+    BiasgradError
+        Non-finite input, unknown name, negative lr, y outside [0, 1] for BCE, BCE on an
+        output outside [0, 1], bce_logits with a non-sigmoid activation, or a result
+        float64 cannot hold.
+
+    Notes
+    -----
+    Convention: with a sigmoid output both ``bce`` and ``bce_logits`` take L and dL/db
+    from z (σ(z) − y); ``bce_logits`` requires the sigmoid and reports dL_da = None.
+    Convention: dL_da is also None (with a ``dL_da_overflow`` warning) when it exceeds
+    float64 while dL/db, computed in a stable order, does not.
+    Convention: numeric_dL_db is a 2nd-order central difference in z (dz/db = 1) with
+    step h = ε^(1/3)·max(1, |z|) ≈ 6.1e-6·max(1, |z|), evaluated at exact z ± h.
+    Convention: "saturated" means da/dz < 1e-3 × the activation's largest slope while the
+    loss is a squared error (BCE cancels the small slope, so it is not warned about).
+    """
+    act = activation if isinstance(activation, Activation) else parse_activation(activation)
+    lo = loss if isinstance(loss, Loss) else parse_loss(loss)
+    xs, ws = _vector("x", x), _vector("w", w)
+    if isinstance(xs, tuple) != isinstance(ws, tuple) or (isinstance(xs, tuple) and len(xs) != len(ws)):
+        raise BiasgradError(f"x and w must have the same length, got {np.shape(x)} and {np.shape(w)}", "w")
+    b, y, lr = check_finite("b", b), check_finite("y", y), check_lr(lr)
+    if lo.name in _BCE and not 0.0 <= y <= 1.0:
+        raise BiasgradError(f"y must be in [0, 1] for {lo.name} (a probability), got {y!r}", "y")
+    xv = xs if isinstance(xs, tuple) else (xs,)
+    wv = ws if isinstance(ws, tuple) else (ws,)
+
+    def exact_z(wvec: Sequence[float], bias: float) -> Fraction:
+        return sum((Fraction(wi) * Fraction(xi) for wi, xi in zip(wvec, xv)), Fraction(bias))
+
+    zq = exact_z(wv, b)
+    p = _point(act, lo, zq, y)
+    dL_dz = _finite(p.dL_dz, "dL/dz") + 0.0  # + 0.0 turns −0.0 into 0.0
+    dL_dw = tuple(_finite(dL_dz * xi, "dL/dw") + 0.0 for xi in xv)
+    lrq = Fraction(lr)
+    b_next = _to_float(Fraction(b) - lrq * Fraction(dL_dz), "b_next")
+    w_next = tuple(_to_float(Fraction(wi) - lrq * Fraction(g), "w_next") for wi, g in zip(wv, dL_dw))
+    L_next = _point(act, lo, exact_z(w_next, b_next), y).L
+    h = 6.0554544523933395e-06 * max(1.0, abs(p.z))  # ε^(1/3)
+    numeric = central_difference(lambda t: _point(act, lo, zq + Fraction(t), y).L, 0.0, eps=h, order=2)
+    for v, what in ((p.z, "z"), (p.a, "a"), (p.L, "the loss"), (p.da_dz, "da/dz"),
+                    (L_next, "the loss after the step"), (numeric, "the numeric dL/db")):
+        _finite(v, what)
+    warnings = _warnings(act, lo, p, zq, h)
+    one = isinstance(xs, float)
+    return NeuronReport(
+        x=xs, w=ws, b=b, y=y, lr=lr, activation=act.name, loss=lo.name,
+        z=p.z, a=p.a, L=p.L, dL_da=p.dL_da, da_dz=p.da_dz, dz_db=1.0, dL_dz=dL_dz, dL_db=dL_dz,
+        dL_dw=dL_dw[0] if one else dL_dw, b_next=b_next, w_next=w_next[0] if one else w_next,
+        L_next=L_next, numeric_dL_db=numeric, numeric_rel_error=relative_error(numeric, dL_dz),
+        numeric_step=h, warnings=warnings,
+    )
+
+
+def _warnings(act: Activation, lo: Loss, p: _Point, zq: Fraction, h: float) -> list[GradientWarning]:
+    out = []
+    if act.name == "relu" and zq <= 0:
+        out.append(GradientWarning("dead_relu", f"ReLU is inactive at z = {p.z:.6g} ≤ 0, so da/dz = 0 "
+                                   "(convention: relu′(0) = 0) and no gradient reaches w or b: a dead ReLU."))
+    elif not act.piecewise_linear and lo.name not in _BCE and p.da_dz < SATURATION * act.max_slope:
+        out.append(GradientWarning("saturated", f"{act.name} is saturated at z = {p.z:.6g}: da/dz = "
+                                   f"{p.da_dz:.3g}, so the gradient that reaches b vanishes."))
+    if p.clipped:
+        out.append(GradientWarning("bce_clip", f"a = {p.a:g} is exactly {'0' if p.a == 0 else '1'}, where BCE "
+                                   f"is infinite; a was clipped to [{BCE_CLIP:g}, 1 − {BCE_CLIP:g}] "
+                                   "for the loss and its gradient."))
+    if lo.name == "bce" and act.name != "sigmoid":
+        out.append(GradientWarning("bce_non_sigmoid", f"BCE expects a probability, but {act.name} is not a "
+                                   "sigmoid: the output is not kept inside (0, 1) and dL/db is not simply a − y."))
+    if p.dL_da is None and lo.name != "bce_logits":
+        out.append(GradientWarning("dL_da_overflow", "dL/da is too large for float64 here; dL/db was "
+                                   "computed in a stable order (the huge dL/da cancels a tiny da/dz)."))
+    if act.piecewise_linear and act.name != "linear" and abs(zq) < h:
+        out.append(GradientWarning("kink", f"z = {p.z:.3g} is within the finite-difference step h = {h:.2g} "
+                                   "of the kink at 0, so the numeric estimate mixes both slopes."))
+    return out

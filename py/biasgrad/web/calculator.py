@@ -1,0 +1,362 @@
+"""The calculator's payload: one neuron, its chain rule and one gradient step, as plain data.
+
+``calculate(raw)`` takes the form's strings (``x, w, b, y, activation, loss, lr``) and returns::
+
+    {"ok": True, "inputs": {...}, "values": {KEY: float | None}, "repr": {KEY: str},
+     "text": {KEY: str}, "warnings": [{"code", "message"}],
+     "substituted": {KEY: TeX}, "substituted_text": {KEY: str},
+     "code": {"module": str, "numpy": str}, "figure": FIGURE, "url": "?x=..."}
+    {"ok": False, "inputs": {...}, "errors": [{"field": "x", "message": "..."}]}
+
+The numbers come from :func:`biasgrad.neuron_report`; this module only formats them. The same
+function renders the page at build time (CPython) and answers every input change in the
+browser (Pyodide), so the pre-rendered numbers and the live ones are the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import urlencode
+
+from ..errors import BiasgradError
+from ..inputs import check_lr, parse_activation, parse_loss, parse_number
+from . import calculator_figure
+
+__all__ = ["FIELDS", "DEFAULTS", "OUTPUTS", "ACTIVATION_LABELS", "LOSS_LABELS", "calculate", "fmt"]
+
+FIELDS = ("x", "w", "b", "y", "activation", "loss", "lr")
+NUMERIC = ("x", "w", "b", "y", "lr")
+DEFAULTS = {"x": "1.5", "w": "0.8", "b": "0.1", "y": "1", "activation": "sigmoid",
+            "loss": "mse_half", "lr": "0.5"}
+
+ACTIVATION_LABELS = {
+    "linear": "linear  a = z",
+    "sigmoid": "sigmoid  σ(z)",
+    "tanh": "tanh",
+    "relu": "ReLU  max(0, z)",
+    "leaky_relu": "leaky ReLU",
+    "softplus": "softplus  ln(1 + eᶻ)",
+}
+LOSS_LABELS = {
+    "mse_half": "half squared error  ½(a − y)²",
+    "mse": "squared error  (a − y)²",
+    "bce": "binary cross-entropy (BCE)",
+    "bce_logits": "BCE on logits (a read as a logit)",
+}
+
+# (key, symbol as plain text, symbol as TeX, what it is)
+OUTPUTS = (
+    ("z", "z", r"z", "pre-activation"),
+    ("a", "a", r"a", "activation (output)"),
+    ("loss", "L", r"L", "loss"),
+    ("dL_da", "∂L/∂a", r"\frac{\partial L}{\partial a}", "loss → output"),
+    ("da_dz", "∂a/∂z", r"\frac{\partial a}{\partial z}", "activation slope"),
+    ("dz_db", "∂z/∂b", r"\frac{\partial z}{\partial b}", "always 1"),
+    ("dL_dz", "∂L/∂z", r"\frac{\partial L}{\partial z}", "error signal δ"),
+    ("dL_db", "∂L/∂b", r"\frac{\partial L}{\partial b}", "bias gradient"),
+    ("dL_dw", "∂L/∂w", r"\frac{\partial L}{\partial w}", "weight gradient, for contrast"),
+    ("b_next", "b′", r"b'", "bias after one step"),
+    ("w_next", "w′", r"w'", "weight after one step"),
+    ("loss_next", "L(b′, w′)", r"L'", "loss after the step"),
+    ("numeric_dL_db", "∂L/∂b (numeric)", r"\widehat{\partial L/\partial b}", "central difference"),
+    ("numeric_rel_error", "relative error", r"\varepsilon_{\text{rel}}", "analytic vs numeric"),
+)
+OUTPUT_KEYS = tuple(key for key, *_ in OUTPUTS)
+
+
+# ---- number formatting ----------------------------------------------------------------
+
+def _clean(value: Any) -> float | None:
+    """A float64 or None; NaN and ±inf never leave this module."""
+    if value is None:
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def fmt(value: float | None, digits: int = 6) -> str:
+    """A readable rounding: 6 significant digits, scientific outside [1e-4, 1e6)."""
+    if value is None:
+        return "—"
+    if value == 0:
+        return "0"
+    if 1e-4 <= abs(value) < 1e6:
+        text = f"{value:.{digits}g}"
+        if "e" in text:  # .6g still chose scientific (e.g. 123456.7): use fixed
+            text = f"{value:.{max(digits - 6, 0)}f}"
+    else:
+        mantissa, exponent = f"{value:.{digits - 2}e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        text = f"{mantissa}e{int(exponent)}"
+    return text.replace("-", "−")
+
+
+def _tex(value: float | None, digits: int = 4, paren: bool = False) -> str:
+    """A number in TeX; negative numbers in parentheses when ``paren`` (after an operator)."""
+    if value is None:
+        return r"\text{—}"
+    if value == 0:
+        text = "0"
+    elif 1e-4 <= abs(value) < 1e6:
+        text = f"{value:.{digits}g}"
+        if "e" in text:
+            text = f"{value:.0f}"
+    else:
+        mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        text = rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    if paren and value < 0:
+        return f"({text})"
+    return text
+
+
+def _plain(value: float | None, paren: bool = False) -> str:
+    text = fmt(value, 4)
+    return f"({text})" if paren and value is not None and value < 0 else text
+
+
+# ---- substituted formulas ---------------------------------------------------------------
+
+_ACT_TEX = {"linear": "{z}", "sigmoid": r"\sigma({z})", "tanh": r"\tanh({z})",
+            "relu": r"\max(0,\ {z})", "leaky_relu": r"\max({alpha} \cdot {zp},\ {z})",
+            "softplus": r"\ln(1 + e^{{{z}}})"}
+_ACT_TXT = {"linear": "{z}", "sigmoid": "σ({z})", "tanh": "tanh({z})", "relu": "max(0, {z})",
+            "leaky_relu": "max({alpha}·{zp}, {z})", "softplus": "ln(1 + e^{z})"}
+_DADZ_TEX = {"linear": "1", "sigmoid": r"a(1-a) = {a}\,(1 - {a})", "tanh": r"1 - a^2 = 1 - {ap}^2",
+             "relu": r"[z > 0] = [{z} > 0]", "leaky_relu": r"\begin{{cases}}1 & z > 0\\ \alpha & z \le 0\end{{cases}}",
+             "softplus": r"\sigma(z) = \sigma({z})"}
+_DADZ_TXT = {"linear": "1", "sigmoid": "a(1 − a) = {a}·(1 − {a})", "tanh": "1 − a² = 1 − {ap}²",
+             "relu": "[z > 0] = [{z} > 0]", "leaky_relu": "1 if z > 0 else α",
+             "softplus": "σ(z) = σ({z})"}
+_LOSS_TEX = {"mse_half": r"\tfrac12 (a - y)^2 = \tfrac12 ({a} - {yp})^2",
+             "mse": r"(a - y)^2 = ({a} - {yp})^2",
+             "bce": r"-[y \ln a + (1-y)\ln(1-a)] = -[{y} \ln {a} + (1 - {y}) \ln(1 - {a})]",
+             "bce_logits": r"\max(z,0) - y\,z + \ln(1 + e^{{-|z|}}) = \max({z},0) - {y} \cdot {zp} + \ln(1 + e^{{-|{z}|}})"}
+_LOSS_TXT = {"mse_half": "½(a − y)² = ½({a} − {yp})²", "mse": "(a − y)² = ({a} − {yp})²",
+             "bce": "−[y ln a + (1 − y) ln(1 − a)] = −[{y} ln {a} + (1 − {y}) ln(1 − {a})]",
+             "bce_logits": "max(z, 0) − y·z + ln(1 + e^(−|z|)) = max({z}, 0) − {y}·{zp} + ln(1 + e^(−|{z}|))"}
+_DLDA_TEX = {"mse_half": "a - y = {a} - {yp}", "mse": "2(a - y) = 2({a} - {yp})",
+             "bce": r"\frac{{a - y}}{{a(1-a)}} = \frac{{{a} - {yp}}}{{{a}\,(1 - {a})}}",
+             "bce_logits": r"\text{not used: this loss takes } z"}
+_DLDA_TXT = {"mse_half": "a − y = {a} − {yp}", "mse": "2(a − y) = 2({a} − {yp})",
+             "bce": "(a − y) / (a(1 − a)) = ({a} − {yp}) / ({a}·(1 − {a}))",
+             "bce_logits": "not used: this loss takes z"}
+
+
+def _substitute(v: dict[str, float | None], inp: dict[str, float], act: str, loss: str,
+                alpha: float | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Every formula with the reader's numbers put in: (TeX, plain text)."""
+    t = lambda key, paren=False: _tex(v.get(key) if key in v else inp.get(key), paren=paren)  # noqa: E731
+    p = lambda key, paren=False: _plain(v.get(key) if key in v else inp.get(key), paren=paren)  # noqa: E731
+    nums_tex = {"z": t("z"), "zp": t("z", True), "a": t("a"), "ap": t("a", True), "y": t("y"),
+                "yp": t("y", True), "alpha": _tex(alpha)}
+    nums_txt = {"z": p("z"), "zp": p("z", True), "a": p("a"), "ap": p("a", True), "y": p("y"),
+                "yp": p("y", True), "alpha": _plain(alpha)}
+    tex: dict[str, str] = {}
+    txt: dict[str, str] = {}
+
+    tex["z"] = rf"z = w\,x + b = {t('w')} \cdot {t('x', True)} + {t('b', True)} = {t('z')}"
+    txt["z"] = f"z = w·x + b = {p('w')}·{p('x', True)} + {p('b', True)} = {p('z')}"
+    tex["a"] = "a = " + _ACT_TEX[act].format(**nums_tex) + f" = {t('a')}"
+    txt["a"] = "a = " + _ACT_TXT[act].format(**nums_txt) + f" = {p('a')}"
+    tex["loss"] = "L = " + _LOSS_TEX[loss].format(**nums_tex) + f" = {t('loss')}"
+    txt["loss"] = "L = " + _LOSS_TXT[loss].format(**nums_txt) + f" = {p('loss')}"
+    tail_t, tail_p = (f" = {t('dL_da')}", f" = {p('dL_da')}") if v.get("dL_da") is not None else ("", "")
+    tex["dL_da"] = r"\frac{\partial L}{\partial a} = " + _DLDA_TEX[loss].format(**nums_tex) + tail_t
+    txt["dL_da"] = "∂L/∂a = " + _DLDA_TXT[loss].format(**nums_txt) + tail_p
+    tex["da_dz"] = r"\frac{\partial a}{\partial z} = " + _DADZ_TEX[act].format(**nums_tex) + f" = {t('da_dz')}"
+    txt["da_dz"] = "∂a/∂z = " + _DADZ_TXT[act].format(**nums_txt) + f" = {p('da_dz')}"
+    tex["dz_db"] = r"\frac{\partial z}{\partial b} = \frac{\partial}{\partial b}(w\,x + b) = 1"
+    txt["dz_db"] = "∂z/∂b = ∂(w·x + b)/∂b = 1"
+    tex["dL_dz"] = (r"\frac{\partial L}{\partial z} = \frac{\partial L}{\partial a}\cdot\frac{\partial a}{\partial z}"
+                    rf" = {t('dL_da')} \cdot {t('da_dz', True)} = {t('dL_dz')}")
+    txt["dL_dz"] = f"∂L/∂z = ∂L/∂a · ∂a/∂z = {p('dL_da')}·{p('da_dz', True)} = {p('dL_dz')}"
+    if act == "sigmoid" and loss in ("bce", "bce_logits"):
+        tex["dL_dz"] = (r"\frac{\partial L}{\partial z} = \sigma(z) - y = a - y"
+                        f" = {t('a')} - {t('y', True)} = {t('dL_dz')}")
+        txt["dL_dz"] = f"∂L/∂z = σ(z) − y = a − y = {p('a')} − {p('y', True)} = {p('dL_dz')}"
+    tex["dL_db"] = (r"\frac{\partial L}{\partial b} = \frac{\partial L}{\partial z}\cdot\frac{\partial z}{\partial b}"
+                    rf" = {t('dL_dz')} \cdot 1 = {t('dL_db')}")
+    txt["dL_db"] = f"∂L/∂b = ∂L/∂z · ∂z/∂b = {p('dL_dz')}·1 = {p('dL_db')}"
+    tex["dL_dw"] = (r"\frac{\partial L}{\partial w} = \frac{\partial L}{\partial z}\cdot x"
+                    rf" = {t('dL_dz')} \cdot {t('x', True)} = {t('dL_dw')}")
+    txt["dL_dw"] = f"∂L/∂w = ∂L/∂z · x = {p('dL_dz')}·{p('x', True)} = {p('dL_dw')}"
+    tex["b_next"] = (r"b' = b - \eta\,\frac{\partial L}{\partial b}"
+                     rf" = {t('b')} - {t('lr')} \cdot {t('dL_db', True)} = {t('b_next')}")
+    txt["b_next"] = f"b′ = b − η·∂L/∂b = {p('b')} − {p('lr')}·{p('dL_db', True)} = {p('b_next')}"
+    tex["w_next"] = (r"w' = w - \eta\,\frac{\partial L}{\partial w}"
+                     rf" = {t('w')} - {t('lr')} \cdot {t('dL_dw', True)} = {t('w_next')}")
+    txt["w_next"] = f"w′ = w − η·∂L/∂w = {p('w')} − {p('lr')}·{p('dL_dw', True)} = {p('w_next')}"
+    tex["loss_next"] = rf"L' = L(w', b') = {t('loss_next')}"
+    txt["loss_next"] = f"L′ = L(w′, b′) = {p('loss_next')}"
+    tex["numeric_dL_db"] = (r"\frac{L(b+h) - L(b-h)}{2h}" + f" = {t('numeric_dL_db')}")
+    txt["numeric_dL_db"] = f"(L(b + h) − L(b − h)) / 2h = {p('numeric_dL_db')}"
+    tex["numeric_rel_error"] = (r"\frac{|g - \hat g|}{\max(|g|, |\hat g|)}" + f" = {t('numeric_rel_error')}")
+    txt["numeric_rel_error"] = f"|g − ĝ| / max(|g|, |ĝ|) = {p('numeric_rel_error')}"
+    return tex, txt
+
+
+# ---- code views ---------------------------------------------------------------------------
+
+_NP_ACT = {
+    "linear": ("a = z", "da_dz = 1.0"),
+    "sigmoid": ("a = np.exp(-np.logaddexp(0.0, -z))      # sigmoid, no overflow",
+                "da_dz = a * (1.0 - a)"),
+    "tanh": ("a = np.tanh(z)", "da_dz = 1.0 - a**2"),
+    "relu": ("a = np.maximum(0.0, z)", "da_dz = 1.0 if z > 0 else 0.0       # convention: relu'(0) = 0"),
+    "leaky_relu": ("a = z if z > 0 else alpha * z", "da_dz = 1.0 if z > 0 else alpha"),
+    "softplus": ("a = np.logaddexp(0.0, z)                # ln(1 + e^z), no overflow",
+                 "da_dz = np.exp(-np.logaddexp(0.0, -z))  # sigmoid(z)"),
+}
+_NP_LOSS = {
+    "mse_half": ("L = 0.5 * (a - y) ** 2                  # half squared error", "dL_da = a - y"),
+    "mse": ("L = (a - y) ** 2                        # squared error", "dL_da = 2.0 * (a - y)"),
+    "bce": ("L = -(y * np.log(a) + (1 - y) * np.log1p(-a))   # BCE, natural log",
+            "dL_da = (a - y) / (a * (1.0 - a))"),
+    "bce_logits": ("L = np.logaddexp(0.0, z) - y * z       # BCE from the logit z, stable for every z",
+                   "# no dL_da: this loss takes z directly"),
+}
+_NP_SIGMOID_BCE = "L = np.logaddexp(0.0, z) - y * z       # = BCE(sigmoid(z), y), from z: stable"
+
+
+def _py(value: float) -> str:
+    return repr(float(value))
+
+
+def _code(inp: dict[str, float], act: str, loss: str, alpha: float | None, dL_db: float | None) -> dict[str, str]:
+    args = ", ".join(f"{k}={_py(inp[k])}" for k in ("x", "w", "b", "y"))
+    module = (
+        "from biasgrad import neuron_report\n\n"
+        f"report = neuron_report({args},\n"
+        f"                       activation={act!r}, loss={loss!r}, lr={_py(inp['lr'])})\n"
+        "values = report.as_dict()\n"
+        "print(values[\"dL_db\"])        # " + fmt(dL_db).replace("−", "-") + "\n"
+        "print(values[\"b_next\"], values[\"loss_next\"])\n"
+        "for warning in values[\"warnings\"]:\n"
+        "    print(warning[\"message\"])\n"
+    )
+    act_line, dadz_line = _NP_ACT[act]
+    loss_line, dlda_line = _NP_LOSS[loss]
+    if act == "sigmoid" and loss == "bce":
+        loss_line = _NP_SIGMOID_BCE
+    lines = [
+        "import numpy as np",
+        "",
+        f"x, w, b, y = {_py(inp['x'])}, {_py(inp['w'])}, {_py(inp['b'])}, {_py(inp['y'])}",
+        f"lr = {_py(inp['lr'])}",
+    ]
+    if act == "leaky_relu":
+        lines.append(f"alpha = {_py(alpha if alpha is not None else 0.01)}")
+    lines += [
+        "",
+        "# forward pass",
+        "z = w * x + b",
+        act_line,
+        loss_line,
+        "",
+        "# chain rule, one local derivative at a time",
+        dlda_line,
+        dadz_line,
+        "dz_db = 1.0                             # z = w*x + b, so dz/db = 1",
+    ]
+    if act == "sigmoid" and loss in ("bce", "bce_logits"):
+        lines.append("dL_dz = a - y                           # sigmoid + BCE: the a(1-a) cancels")
+    else:
+        lines.append("dL_dz = dL_da * da_dz")
+    lines += [
+        "dL_db = dL_dz * dz_db                   # = dL_dz",
+        "dL_dw = dL_dz * x                       # for contrast: the weight sees x",
+        "",
+        "# one gradient-descent step (both gradients taken at the old parameters)",
+        "b_next = b - lr * dL_db",
+        "w_next = w - lr * dL_dw",
+        "print(dL_db, b_next)",
+    ]
+    return {"module": module, "numpy": "\n".join(lines) + "\n"}
+
+
+# ---- the payload ----------------------------------------------------------------------------
+
+def normalise(raw: dict[str, Any] | None) -> dict[str, str]:
+    """The form's raw strings, one per field; a missing field takes its default."""
+    raw = dict(raw or {})
+    return {k: (DEFAULTS[k] if raw.get(k) is None else str(raw[k])) for k in FIELDS}
+
+
+def query_string(inputs: dict[str, str]) -> str:
+    """``?x=1.5&w=0.8...`` for a shareable link (values as the reader typed them)."""
+    return "?" + urlencode({k: inputs[k].strip() for k in FIELDS})
+
+
+def _alpha() -> float | None:
+    from ..activations import ACTIVATIONS
+
+    leaky = ACTIVATIONS.get("leaky_relu")
+    for name in ("alpha", "slope", "negative_slope"):
+        if hasattr(leaky, name):
+            return float(getattr(leaky, name))
+    return None
+
+
+def calculate(raw: dict[str, Any] | None = None, full: bool = True) -> dict[str, Any]:
+    """The calculator payload for the form's raw strings (see the module docstring).
+
+    Parameters
+    ----------
+    raw : dict
+        ``{"x": "1.5", "w": "0.8", "b": "0.1", "y": "1", "activation": "sigmoid",
+        "loss": "mse_half", "lr": "0.5"}``; missing keys take :data:`DEFAULTS`.
+    full : bool
+        False returns only ``ok``, ``values``, ``warnings`` / ``errors`` (cheap; for tests).
+    """
+    from ..neuron import neuron_report
+
+    inputs = normalise(raw)
+    errors: list[dict[str, str | None]] = []
+    numbers: dict[str, float] = {}
+    for field in NUMERIC:
+        try:
+            numbers[field] = parse_number(field, inputs[field])
+            if field == "lr":
+                numbers[field] = check_lr(numbers[field])
+        except BiasgradError as error:
+            errors.append({"field": error.field or field, "message": str(error)})
+    names: dict[str, str] = {}
+    for field, parse in (("activation", parse_activation), ("loss", parse_loss)):
+        try:
+            names[field] = parse(inputs[field]).name
+        except BiasgradError as error:
+            errors.append({"field": error.field or field, "message": str(error)})
+    if errors:
+        return {"ok": False, "inputs": inputs, "errors": errors}
+
+    try:
+        report = neuron_report(numbers["x"], numbers["w"], numbers["b"], numbers["y"],
+                               names["activation"], names["loss"], numbers["lr"])
+        data = report.as_dict()
+    except BiasgradError as error:
+        return {"ok": False, "inputs": inputs,
+                "errors": [{"field": error.field, "message": str(error)}]}
+
+    warnings = [{"code": str(w.get("code", "")), "message": str(w.get("message", ""))}
+                for w in data.pop("warnings", [])]
+    values = {key: _clean(value) for key, value in data.items() if not isinstance(value, (str, list, dict))}
+    if "numeric_rel_error" not in values:
+        values["numeric_rel_error"] = _clean(getattr(report, "numeric_rel_error", None))
+    payload: dict[str, Any] = {"ok": True, "inputs": inputs, "values": values, "warnings": warnings}
+    if not full:
+        return payload
+
+    act, loss = names["activation"], names["loss"]
+    alpha = _alpha() if act == "leaky_relu" else None
+    payload["repr"] = {k: ("" if v is None else repr(v)) for k, v in values.items()}
+    payload["text"] = {k: fmt(v) for k, v in values.items()}
+    payload["substituted"], payload["substituted_text"] = _substitute(values, numbers, act, loss, alpha)
+    payload["code"] = _code(numbers, act, loss, alpha, values.get("dL_db"))
+    payload["figure"] = calculator_figure.figure(numbers, act, loss, values)
+    payload["url"] = query_string(inputs)
+    return payload

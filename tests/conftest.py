@@ -1,0 +1,6 @@
+"""Make ``import biasgrad`` work from a checkout, without installing."""
+
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "py"))
