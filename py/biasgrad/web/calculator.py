@@ -296,7 +296,7 @@ def _alpha() -> float | None:
     from ..activations import ACTIVATIONS
 
     leaky = ACTIVATIONS.get("leaky_relu")
-    for name in ("alpha", "slope", "negative_slope"):
+    for name in ("negative_slope", "alpha"):
         if hasattr(leaky, name):
             return float(getattr(leaky, name))
     return None
@@ -339,8 +339,10 @@ def calculate(raw: dict[str, Any] | None = None, full: bool = True) -> dict[str,
                                names["activation"], names["loss"], numbers["lr"])
         data = report.as_dict()
     except BiasgradError as error:
-        return {"ok": False, "inputs": inputs,
-                "errors": [{"field": error.field, "message": str(error)}]}
+        field = error.field
+        if field is None and names["loss"] in ("bce", "bce_logits") and "BCE" in str(error):
+            field = "loss"  # an output outside [0, 1]: the loss is what cannot take it
+        return {"ok": False, "inputs": inputs, "errors": [{"field": field, "message": str(error)}]}
 
     warnings = [{"code": str(w.get("code", "")), "message": str(w.get("message", ""))}
                 for w in data.pop("warnings", [])]

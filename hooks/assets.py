@@ -1,0 +1,194 @@
+"""MkDocs hook: put everything the browser needs into the built site.
+
+* ``site/assets/pyodide/``  the Pyodide 0.27.7 runtime and the NumPy wasm wheel, copied from
+  ``.cache/runtime/`` (filled by ``tools/bootstrap.sh``), the ``biasgrad`` wheel built from this
+  checkout, and ``manifest.json`` (names, sizes, sha256) that the worker reads for its progress
+  totals and the wheel's name.
+* ``site/assets/biasgrad/`` the plain ES modules and the stylesheet from ``site_js/``.
+* ``site/assets/vendor/``   KaTeX (css, js, fonts), d3 and Observable Plot from ``node_modules/``.
+
+Nothing is fetched from another host, at build time or in the reader's browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+log = logging.getLogger("mkdocs.hooks.assets")
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNTIME_DIR = Path(os.environ.get("BIASGRAD_RUNTIME_DIR") or ROOT / ".cache" / "runtime")
+WHEEL_CACHE = ROOT / ".cache" / "wheel"
+PYODIDE_VERSION = "0.27.7"
+RUNTIME_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.js",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)
+VENDOR = {
+    "katex/katex.min.css": "node_modules/katex/dist/katex.min.css",
+    "katex/katex.min.js": "node_modules/katex/dist/katex.min.js",
+    "katex/fonts": "node_modules/katex/dist/fonts",
+    "d3.min.js": "node_modules/d3/dist/d3.min.js",
+    "plot.umd.min.js": "node_modules/@observablehq/plot/dist/plot.umd.min.js",
+}
+# Static hosts that read a _headers file (Netlify, Cloudflare Pages) get the right type and caching.
+HEADERS = """/assets/pyodide/*.wasm
+  Content-Type: application/wasm
+/assets/pyodide/*
+  Cache-Control: public, max-age=604800
+"""
+
+
+def _fail(message: str) -> None:
+    raise PluginError(message)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _numpy_wheel_name() -> tuple[str, str]:
+    lock = json.loads((RUNTIME_DIR / "pyodide-lock.json").read_text())
+    version = lock.get("info", {}).get("version")
+    if version != PYODIDE_VERSION:
+        _fail(f"{RUNTIME_DIR}/pyodide-lock.json is Pyodide {version}, expected {PYODIDE_VERSION}; "
+              "run tools/bootstrap.sh")
+    entry = lock["packages"]["numpy"]
+    return entry["file_name"], entry["sha256"]
+
+
+def check_runtime() -> str:
+    """Return the NumPy wheel's file name, or stop the build with a message that says what to do."""
+    missing = [name for name in RUNTIME_FILES if not (RUNTIME_DIR / name).is_file()]
+    if missing:
+        _fail(f"The Pyodide runtime is missing from {RUNTIME_DIR} ({', '.join(missing)}). "
+              "Run tools/bootstrap.sh to fetch and verify it, then build again.")
+    numpy_wheel, _ = _numpy_wheel_name()
+    if not (RUNTIME_DIR / numpy_wheel).is_file():
+        _fail(f"The NumPy wasm wheel {numpy_wheel} is missing from {RUNTIME_DIR}. "
+              "Run tools/bootstrap.sh to fetch and verify it, then build again.")
+    return numpy_wheel
+
+
+def _source_key() -> str:
+    """A hash of everything that goes into the biasgrad wheel, so unchanged sources reuse it."""
+    digest = hashlib.sha256()
+    files = [ROOT / "pyproject.toml", ROOT / "README.md"]
+    files += sorted(p for p in (ROOT / "py").rglob("*")
+                    if p.is_file() and "__pycache__" not in p.parts and ".egg-info" not in str(p))
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_wheel() -> Path:
+    """Build the biasgrad wheel exactly as pip would (PEP 517, no isolation), cached by content."""
+    cache = WHEEL_CACHE / _source_key()
+    wheels = sorted(cache.glob("biasgrad-*.whl")) if cache.is_dir() else []
+    if wheels:
+        return wheels[-1]
+    with tempfile.TemporaryDirectory(prefix="biasgrad-wheel-") as tmp:
+        command = [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps",
+                   "--no-build-isolation", "--no-cache-dir", "--quiet", "--wheel-dir", tmp]
+        result = subprocess.run(command, capture_output=True, text=True, cwd=tmp)
+        built = sorted(Path(tmp).glob("biasgrad-*.whl"))
+        if result.returncode != 0 or not built:
+            _fail("Building the biasgrad wheel failed:\n" + result.stdout + result.stderr)
+        cache.mkdir(parents=True, exist_ok=True)
+        target = cache / built[-1].name
+        shutil.copy2(built[-1], target)
+    log.info("built %s", target.name)
+    return target
+
+
+def _entry(base: Path, rel: str, stage: str) -> dict:
+    path = base / rel
+    sha = _sha256(path)
+    return {
+        "name": path.name,
+        "path": rel,
+        "size": path.stat().st_size,
+        "sha256": sha,
+        "integrity": "sha256-" + base64.b64encode(bytes.fromhex(sha)).decode(),
+        "stage": stage,
+    }
+
+
+def on_config(config, **kwargs):
+    check_runtime()
+    return config
+
+
+def on_post_build(config, **kwargs):
+    site = Path(config["site_dir"])
+    numpy_wheel = check_runtime()
+    _, numpy_sha = _numpy_wheel_name()
+    if _sha256(RUNTIME_DIR / numpy_wheel) != numpy_sha:
+        _fail(f"{numpy_wheel} does not match the sha256 in pyodide-lock.json; "
+              "delete .cache/runtime and run tools/bootstrap.sh")
+
+    pyodide_dir = site / "assets" / "pyodide"
+    pyodide_dir.mkdir(parents=True, exist_ok=True)
+    for name in (*RUNTIME_FILES, numpy_wheel):
+        shutil.copy2(RUNTIME_DIR / name, pyodide_dir / name)
+
+    # The wheel's name never changes between builds, so it lives in a folder named by its hash:
+    # long-lived HTTP caching can never serve a stale copy.
+    wheel = build_wheel()
+    wheels_dir = pyodide_dir / "wheels"
+    if wheels_dir.exists():
+        shutil.rmtree(wheels_dir)
+    wheel_rel = f"wheels/{_sha256(wheel)[:12]}/{wheel.name}"
+    (pyodide_dir / wheel_rel).parent.mkdir(parents=True)
+    shutil.copy2(wheel, pyodide_dir / wheel_rel)
+
+    stages = {"pyodide.asm.wasm": "download", "pyodide.asm.js": "download",
+              "python_stdlib.zip": "download", "pyodide-lock.json": "download",
+              "pyodide.mjs": "download", numpy_wheel: "load-numpy", wheel_rel: "load-module"}
+    manifest = {
+        "pyodide": PYODIDE_VERSION,
+        "wheel": wheel_rel,
+        "numpy": numpy_wheel,
+        "files": [_entry(pyodide_dir, name, stage) for name, stage in stages.items()],
+    }
+    manifest["total"] = sum(item["size"] for item in manifest["files"])
+    (pyodide_dir / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+
+    js_dir = site / "assets" / "biasgrad"
+    if js_dir.exists():
+        shutil.rmtree(js_dir)
+    shutil.copytree(ROOT / "site_js", js_dir)
+
+    vendor = site / "assets" / "vendor"
+    for target, source in VENDOR.items():
+        src = ROOT / source
+        if not src.exists():
+            _fail(f"{source} is missing; run tools/bootstrap.sh (npm ci) first")
+        dst = vendor / target
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst, dirs_exist_ok=True)
+        else:
+            shutil.copy2(src, dst)
+
+    (site / "_headers").write_text(HEADERS)

@@ -1,0 +1,43 @@
+// Loaded once per full page load (extra_javascript, type=module). Material's instant navigation
+// swaps the page content and emits on document$; each emission mounts the widgets of the new view.
+// The Python runtime lives in runtime.js's module scope, so it survives navigation.
+
+import { loadKatex, renderArithmatex } from "./vendor.js";
+
+const HERE = import.meta.url;
+
+async function mountView() {
+  const content = document.querySelector("article") || document.body;
+  const calculators = content.querySelectorAll('[data-widget="calculator"]');
+  const examples = content.querySelectorAll("[data-example]");
+  const hasMath = content.querySelector(".arithmatex");
+
+  if (calculators.length || examples.length) {
+    // Start Python first: it is the long pole; everything else overlaps with it.
+    const { runtime } = await import(new URL("./runtime.js", HERE).href);
+    runtime();
+  }
+  if (hasMath) {
+    loadKatex().then((katex) => renderArithmatex(katex, content)).catch((error) => console.warn(error.message));
+  }
+  if (calculators.length) {
+    const { mountCalculator } = await import(new URL("./calculator.js", HERE).href);
+    for (const root of calculators) mountCalculator(root);
+  }
+  if (examples.length) {
+    try {
+      const { mountExample } = await import(new URL("./example.js", HERE).href);
+      for (const root of examples) mountExample(root);
+    } catch (error) {
+      console.warn("Examples could not start:", error.message);
+    }
+  }
+}
+
+if (globalThis.document$ && typeof globalThis.document$.subscribe === "function") {
+  globalThis.document$.subscribe(() => {
+    mountView().catch((error) => console.error(error));
+  });
+} else {
+  mountView().catch((error) => console.error(error));
+}

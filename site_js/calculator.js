@@ -1,0 +1,313 @@
+// mountCalculator(root): bring a pre-rendered calculator (hooks/widgets.py) to life.
+//
+// The HTML already holds every number, computed at build time by the same Python module. This
+// script starts (or joins) the one Python runtime, then sends the form's raw strings to
+// biasgrad.web.calculator.calculate on every change and writes the answer back: outputs
+// (data-value = repr of the float, text = a readable rounding), formulas (KaTeX), warnings, the
+// NumPy code, the chart and the shareable URL. Text always goes in with textContent.
+
+import { call, onProgress, restart, runtime } from "./runtime.js";
+import { renderFigure, renderFigureNow } from "./chart.js";
+import { loadKatex, renderTex } from "./vendor.js";
+
+const FIELDS = ["x", "w", "b", "y", "activation", "loss", "lr"];
+const STAGES = {
+  idle: "Waiting to start Python…",
+  download: "Downloading the Python runtime",
+  "start-python": "Starting Python",
+  "load-numpy": "Loading NumPy and the biasgrad module",
+  "load-module": "Loading the biasgrad module",
+  ready: "Python is running in your browser: every change is computed live by the biasgrad module.",
+};
+
+let katex = null;
+const katexReady = () => (katex ? Promise.resolve(katex) : loadKatex().then((k) => (katex = k)));
+
+function megabytes(bytes) {
+  return (bytes / 1e6).toFixed(1);
+}
+
+function parseNumber(text) {
+  const value = Number(String(text).trim().replace("\u2212", "-"));
+  return String(text).trim() !== "" && Number.isFinite(value) ? value : null;
+}
+
+function roundTo(value, step) {
+  const digits = Math.max(0, -Math.floor(Math.log10(step)) + 2);
+  return Number(value.toFixed(digits));
+}
+
+export function mountCalculator(root) {
+  if (root.__bgMounted) return;
+  root.__bgMounted = true;
+
+  const form = root.querySelector("form");
+  const controls = Object.fromEntries(FIELDS.map((name) => [name, form.elements.namedItem(name)]));
+  const sliders = Object.fromEntries([...root.querySelectorAll("[data-slider-for]")].map((s) => [s.dataset.sliderFor, s]));
+  const messages = Object.fromEntries([...root.querySelectorAll("[data-error-for]")].map((m) => [m.dataset.errorFor, m]));
+  const statusText = root.querySelector("[data-status-text]");
+  const progressBar = root.querySelector("[data-progress]");
+  const retryButton = root.querySelector('[data-action="retry"]');
+  const staleNote = root.querySelector("[data-stale-note]");
+  const chart = root.querySelector("[data-chart]");
+  const share = root.querySelector("[data-share]");
+  const syncUrl = root.dataset.syncUrl === "true";
+  const staleDefault = staleNote.textContent;
+  let live = false; // a live result has been applied
+  let inflight = false;
+  let queued = false;
+  let generation = 0;
+
+  // --- the form starts from the URL (first calculator on the page only) ---------------------
+  if (syncUrl) {
+    const query = new URLSearchParams(location.search);
+    let fromUrl = false;
+    for (const name of FIELDS) {
+      if (query.has(name) && controls[name]) {
+        controls[name].value = query.get(name);
+        fromUrl = true;
+      }
+    }
+    if (fromUrl) {
+      syncSliders();
+      markStale("The numbers below are the page's example; your link's values are computed once Python has loaded.");
+    }
+  }
+
+  // --- the chart and formulas, drawn from the pre-rendered data before Python is up ---------
+  const specTag = root.querySelector('script[type="application/json"][data-figure-spec]');
+  if (specTag && chart) {
+    try {
+      renderFigure(chart, JSON.parse(specTag.textContent)).catch((error) => console.warn(error.message));
+    } catch (error) {
+      console.warn("calculator: bad figure spec", error);
+    }
+  }
+  katexReady().then(renderAllTex).catch((error) => console.warn(error.message));
+
+  // --- runtime state -------------------------------------------------------------------------
+  const unsubscribe = onProgress((state) => {
+    if (!root.isConnected) {
+      queueMicrotask(() => unsubscribe());
+      return;
+    }
+    showProgress(state);
+  });
+  retryButton.addEventListener("click", () => {
+    retryButton.hidden = true;
+    restart().then(compute, () => {});
+  });
+  runtime().then(compute, () => {});
+
+  // --- inputs ----------------------------------------------------------------------------------
+  form.addEventListener("input", (event) => {
+    const target = event.target;
+    if (target.dataset && target.dataset.sliderFor) {
+      const name = target.dataset.sliderFor;
+      controls[name].value = target.value;
+    } else if (target.name && sliders[target.name]) {
+      const value = parseNumber(target.value);
+      if (value !== null) sliders[target.name].value = String(value);
+    }
+    changed();
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target.tagName === "SELECT") changed();
+  });
+  form.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-step]");
+    if (!button) return;
+    const name = button.dataset.for;
+    const step = Number(button.dataset.step);
+    const value = parseNumber(controls[name].value);
+    if (value === null) {
+      controls[name].focus();
+      return;
+    }
+    const next = roundTo(value + step, Math.abs(step));
+    controls[name].value = String(next);
+    if (sliders[name]) sliders[name].value = String(next);
+    changed();
+  });
+  form.addEventListener("submit", (event) => event.preventDefault());
+
+  function changed() {
+    if (!live) markStale("Python is still loading; the numbers below are the page's example until it is ready.");
+    compute();
+  }
+
+  function raw() {
+    return Object.fromEntries(FIELDS.map((name) => [name, controls[name] ? String(controls[name].value) : ""]));
+  }
+
+  function compute() {
+    if (inflight) {
+      queued = true; // only the newest input matters; send it when the current call returns
+      return;
+    }
+    inflight = true;
+    const mine = ++generation;
+    const started = performance.now();
+    call("calculate", raw())
+      .then((payload) => {
+        if (mine === generation && root.isConnected) apply(payload, started);
+      })
+      .catch((error) => {
+        if (error && error.kind) markStale(`Python could not compute this: ${error.message}`);
+      })
+      .finally(() => {
+        inflight = false;
+        if (queued) {
+          queued = false;
+          compute();
+        }
+      });
+  }
+
+  // --- writing results -------------------------------------------------------------------------
+  function apply(payload, started) {
+    if (!payload.ok) {
+      showErrors(payload.errors || []);
+      return;
+    }
+    showErrors([]);
+    for (const output of root.querySelectorAll("[data-output]")) {
+      const key = output.dataset.output;
+      if (!(key in payload.values)) continue;
+      output.dataset.value = payload.repr[key];
+      output.textContent = payload.text[key];
+    }
+    const chartDone = chart && payload.figure ? renderFigureNow(chart, payload.figure) : Promise.resolve();
+    chartDone.then(() => {
+      root.dataset.updates = String((Number(root.dataset.updates) || 0) + 1);
+      root.dispatchEvent(new CustomEvent("biasgrad:update", { detail: { ms: performance.now() - started } }));
+    });
+    // Everything below the chart can wait for the next frame.
+    requestAnimationFrame(() => {
+      for (const formula of root.querySelectorAll("[data-formula]")) {
+        const key = formula.dataset.formula;
+        const tex = payload.substituted[key];
+        if (tex === undefined || formula.dataset.tex === tex) continue;
+        formula.dataset.tex = tex;
+        formula.dataset.text = payload.substituted_text[key];
+        if (katex) renderTex(katex, formula, tex);
+        else formula.textContent = payload.substituted_text[key];
+      }
+      showWarnings(payload.warnings || []);
+      for (const code of root.querySelectorAll("[data-code]")) {
+        const text = payload.code[code.dataset.code];
+        if (text !== undefined && code.textContent !== text) code.textContent = text;
+      }
+      if (share && payload.url) share.setAttribute("href", payload.url + location.hash);
+      if (syncUrl && payload.url && live && location.search !== payload.url) {
+        history.replaceState(history.state, "", payload.url + location.hash);
+      }
+      live = true;
+    });
+    if (!live && syncUrl && payload.url && location.search && location.search !== payload.url) {
+      history.replaceState(history.state, "", payload.url + location.hash);
+    }
+    clearStale();
+    root.dataset.state = "ready";
+  }
+
+  function showErrors(errors) {
+    const byField = new Map();
+    const general = [];
+    for (const error of errors) {
+      if (error.field && messages[error.field]) byField.set(error.field, error.message);
+      else general.push(error.message);
+    }
+    for (const name of FIELDS) {
+      const control = controls[name];
+      const message = messages[name];
+      if (!control || !message) continue;
+      if (byField.has(name)) {
+        control.setAttribute("aria-invalid", "true");
+        message.textContent = byField.get(name);
+        message.hidden = false;
+      } else {
+        control.removeAttribute("aria-invalid");
+        message.textContent = "";
+        message.hidden = true;
+      }
+    }
+    if (errors.length) {
+      markStale(general.length ? `${general.join(" ")} The numbers below are for the last valid input.` : staleDefault);
+      root.dataset.state = "ready";
+    }
+  }
+
+  function showWarnings(warnings) {
+    const box = root.querySelector("[data-warnings-box]");
+    const list = root.querySelector("[data-warnings]");
+    if (!box || !list) return;
+    list.replaceChildren(...warnings.map((warning) => {
+      const item = document.createElement("li");
+      item.dataset.warning = warning.code;
+      item.textContent = warning.message;
+      return item;
+    }));
+    box.hidden = warnings.length === 0;
+  }
+
+  function markStale(text) {
+    root.dataset.stale = "true";
+    staleNote.textContent = text;
+    staleNote.hidden = false;
+  }
+
+  function clearStale() {
+    delete root.dataset.stale;
+    staleNote.hidden = true;
+    staleNote.textContent = staleDefault;
+  }
+
+  function syncSliders() {
+    for (const [name, slider] of Object.entries(sliders)) {
+      const value = parseNumber(controls[name].value);
+      if (value !== null) slider.value = String(value);
+    }
+  }
+
+  function renderAllTex(k) {
+    for (const symbol of root.querySelectorAll(".bg-sym[data-tex]")) {
+      if (!symbol.dataset.rendered) {
+        renderTex(k, symbol, symbol.dataset.tex);
+        symbol.dataset.rendered = "true";
+      }
+    }
+    for (const formula of root.querySelectorAll("[data-formula][data-tex]")) {
+      if (formula.dataset.tex) renderTex(k, formula, formula.dataset.tex);
+    }
+  }
+
+  function showProgress(state) {
+    const { stage } = state;
+    if (stage === "error") {
+      root.dataset.state = "error";
+      statusText.textContent = `Python could not be loaded, so the calculator cannot update: ${state.message} `
+        + "The numbers shown were computed when the page was built.";
+      progressBar.hidden = true;
+      retryButton.hidden = false;
+      return;
+    }
+    retryButton.hidden = true;
+    if (stage === "ready") {
+      statusText.textContent = STAGES.ready;
+      progressBar.hidden = true;
+      return;
+    }
+    if (root.dataset.state !== "ready") root.dataset.state = "loading";
+    const label = STAGES[stage] || "Loading Python";
+    if (state.total) {
+      statusText.textContent = `${label} (${megabytes(state.loaded)} of ${megabytes(state.total)} MB)… `
+        + "The numbers below were computed when the page was built.";
+      progressBar.hidden = false;
+      progressBar.max = state.total;
+      progressBar.value = state.loaded;
+    } else {
+      statusText.textContent = `${label}… The numbers below were computed when the page was built.`;
+    }
+  }
+}

@@ -1,0 +1,145 @@
+// The ONE runtime client. It starts the Python worker once per browsing session (this module is
+// evaluated once per document, and Material's instant navigation keeps the document), and lets
+// every widget call exported Python functions by name.
+//
+//   runtime()             -> Promise that resolves when Python is ready (memoised)
+//   call(fn, ...args)     -> Promise of the function's plain-data result
+//   onProgress(listener)  -> unsubscribe; listener({stage, loaded, total, message?}) is called
+//                            at once with the current state, then on every change
+//   restart()             -> terminate the worker and start a fresh one (the retry button)
+
+const WORKER_URL = new URL("./worker.js", import.meta.url);
+const TIMEOUT_MS = 90_000;
+
+let worker = null;
+let readyPromise = null;
+let resolveReady = null;
+let rejectReady = null;
+let timer = null;
+let nextId = 1;
+const pending = new Map();
+const listeners = new Set();
+let state = { stage: "idle", loaded: 0, total: 0 };
+
+function emit(next) {
+  state = { ...state, ...next };
+  for (const listener of listeners) {
+    try {
+      listener(state);
+    } catch (error) {
+      console.error(error);
+    }
+  }
+}
+
+function fail(message) {
+  if (state.stage === "error") return;
+  clearTimeout(timer);
+  emit({ stage: "error", message });
+  for (const { reject } of pending.values()) reject(new Error(message));
+  pending.clear();
+  if (rejectReady) rejectReady(new Error(message));
+}
+
+function handle(data) {
+  if (!data || typeof data !== "object") return;
+  if (data.type === "progress") {
+    if (state.stage === "error") return;
+    emit({ stage: data.stage, loaded: data.loaded, total: data.total });
+    if (data.stage === "ready") {
+      clearTimeout(timer);
+      resolveReady();
+    }
+  } else if (data.type === "result") {
+    const entry = pending.get(data.id);
+    if (!entry) return;
+    pending.delete(data.id);
+    if (data.ok) entry.resolve(data.value);
+    else {
+      const error = new Error(data.error ? data.error.message : "Python call failed");
+      error.kind = data.error ? data.error.kind : "Error";
+      entry.reject(error);
+    }
+  } else if (data.type === "fatal") {
+    fail(data.message);
+  }
+}
+
+function supported() {
+  if (typeof Worker !== "function") return "This browser cannot run Web Workers.";
+  if (typeof WebAssembly !== "object") return "This browser cannot run WebAssembly, which Python in the page needs.";
+  return null;
+}
+
+function start() {
+  readyPromise = new Promise((resolve, reject) => {
+    resolveReady = resolve;
+    rejectReady = reject;
+  });
+  readyPromise.catch(() => {}); // observed through onProgress; avoid unhandled rejections
+  emit({ stage: "download", loaded: 0, total: 0, message: undefined });
+  const problem = supported();
+  if (problem) {
+    fail(problem);
+    return;
+  }
+  const early = globalThis.__biasgradEarly;
+  globalThis.__biasgradEarly = null;
+  let queued = [];
+  if (early && early.worker) {
+    worker = early.worker;
+    queued = early.queue || [];
+  } else {
+    try {
+      worker = new Worker(WORKER_URL, { type: "module", name: "biasgrad" });
+    } catch (error) {
+      fail(`The Python worker could not start (${error.message}).`);
+      return;
+    }
+    globalThis.__biasgradRuntimeStarts = (globalThis.__biasgradRuntimeStarts || 0) + 1;
+  }
+  worker.onmessage = (event) => handle(event.data);
+  worker.onerror = (event) => {
+    event.preventDefault?.();
+    fail("The Python worker could not start: a runtime file is missing or broken.");
+  };
+  for (const data of queued) handle(data);
+  timer = setTimeout(() => fail("Loading Python took too long (over 90 seconds)."), TIMEOUT_MS);
+}
+
+export function runtime() {
+  if (!readyPromise) start();
+  return readyPromise;
+}
+
+export function status() {
+  return state;
+}
+
+export function onProgress(listener) {
+  listeners.add(listener);
+  listener(state);
+  return () => listeners.delete(listener);
+}
+
+export function call(fn, ...args) {
+  return runtime().then(
+    () =>
+      new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, fn, args });
+      }),
+  );
+}
+
+export function restart() {
+  clearTimeout(timer);
+  if (worker) worker.terminate();
+  worker = null;
+  for (const { reject } of pending.values()) reject(new Error("The runtime was restarted."));
+  pending.clear();
+  readyPromise = null;
+  state = { stage: "idle", loaded: 0, total: 0 };
+  return runtime();
+}

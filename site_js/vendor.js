@@ -1,0 +1,63 @@
+// Lazy, memoised loading of the heavy libraries, served by this site (assets/vendor/).
+// A page that shows no formula never loads KaTeX; a page that draws no chart never loads Plot.
+
+const VENDOR = new URL("../vendor/", import.meta.url);
+const memo = new Map();
+
+function script(path) {
+  const href = new URL(path, VENDOR).href;
+  if (!memo.has(href)) {
+    memo.set(href, new Promise((resolve, reject) => {
+      const tag = document.createElement("script");
+      tag.src = href;
+      tag.async = false; // keep d3 before Plot
+      tag.onload = resolve;
+      tag.onerror = () => reject(new Error(`Could not load ${path}`));
+      document.head.appendChild(tag);
+    }));
+  }
+  return memo.get(href);
+}
+
+function stylesheet(path) {
+  const href = new URL(path, VENDOR).href;
+  if (!memo.has(href)) {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    document.head.appendChild(link);
+    memo.set(href, Promise.resolve());
+  }
+  return memo.get(href);
+}
+
+export function loadKatex() {
+  stylesheet("katex/katex.min.css");
+  return script("katex/katex.min.js").then(() => globalThis.katex);
+}
+
+export function loadPlot() {
+  return Promise.all([script("d3.min.js"), script("plot.umd.min.js")]).then(() => globalThis.Plot);
+}
+
+// Render one TeX string into an element; on any failure keep the element's plain text.
+export function renderTex(katex, element, tex, displayMode = false) {
+  try {
+    katex.render(tex, element, { displayMode, throwOnError: false, output: "htmlAndMathml" });
+  } catch {
+    element.textContent = tex;
+  }
+}
+
+// Material + pymdownx.arithmatex (generic): <span class="arithmatex">\(...\)</span>,
+// <div class="arithmatex">\[...\]</div>.
+export function renderArithmatex(katex, root) {
+  for (const element of root.querySelectorAll(".arithmatex")) {
+    if (element.dataset.rendered) continue;
+    const text = element.textContent.trim();
+    const display = element.tagName === "DIV" || text.startsWith("\\[") || text.startsWith("$$");
+    const tex = text.replace(/^\\[([]|^\$\$?/, "").replace(/\\[)\]]$|\$\$?$/, "");
+    renderTex(katex, element, tex, display);
+    element.dataset.rendered = "true";
+  }
+}

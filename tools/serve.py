@@ -1,0 +1,110 @@
+"""Serve the built guide on 127.0.0.1 with the right MIME types and cache headers.
+
+    python tools/serve.py --build          # mkdocs build, then serve site/ on 127.0.0.1:8000
+    python tools/serve.py --dir site --port 0
+
+* ``.wasm`` is served as ``application/wasm`` (needed for streaming compilation), ``.mjs``
+  as JavaScript, ``.whl``/``.zip`` as binary.
+* The runtime and vendor libraries (``assets/pyodide/``, ``assets/vendor/``) are cacheable for
+  a week, so a second visit reuses them and Chrome's compiled-wasm cache; HTML, the site's own
+  scripts and the manifest are revalidated on every load (``no-cache`` + Last-Modified → 304).
+
+Used by the README's serve command, the browser tests and ``tools/bench.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TYPES = {
+    ".wasm": "application/wasm",
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".json": "application/json",
+    ".whl": "application/octet-stream",
+    ".zip": "application/zip",
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".xml": "application/xml",
+    ".html": "text/html; charset=utf-8",
+    "": "application/octet-stream",
+}
+LONG_CACHE = ("/assets/pyodide/", "/assets/vendor/", "/assets/javascripts/", "/assets/stylesheets/")
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = TYPES
+    protocol_version = "HTTP/1.1"
+
+    def end_headers(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path.startswith(LONG_CACHE) and not path.endswith("manifest.json"):
+            self.send_header("Cache-Control", "public, max-age=604800")
+        else:
+            self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+        if getattr(self.server, "verbose", False):
+            super().log_message(format, *args)
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def build(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> None:
+    """Run ``mkdocs build --strict`` into site_dir (raises on failure)."""
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+                    "-f", str(config), "-d", str(site_dir)], check=True, cwd=ROOT)
+
+
+def make_server(directory: Path, port: int = 0, verbose: bool = False) -> Server:
+    handler = functools.partial(Handler, directory=str(directory))
+    server = Server(("127.0.0.1", port), handler)
+    server.verbose = verbose
+    return server
+
+
+def serve_in_thread(directory: Path, port: int = 0) -> tuple[Server, str]:
+    """Start a server in a daemon thread; return it and its base URL (for tests and benchmarks)."""
+    server = make_server(directory, port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", action="store_true", help="run mkdocs build --strict first")
+    parser.add_argument("--dir", type=Path, default=ROOT / "site", help="folder to serve (default: site/)")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--quiet", action="store_true", help="do not log requests")
+    args = parser.parse_args(argv)
+    if args.build:
+        build(args.dir)
+    if not (args.dir / "index.html").is_file():
+        parser.error(f"{args.dir}/index.html not found; run with --build")
+    server = make_server(args.dir, args.port, verbose=not args.quiet)
+    print(f"Serving {args.dir} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
