@@ -28,8 +28,13 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "py") not in sys.path:
-    sys.path.insert(0, str(ROOT / "py"))
+
+
+def _ensure_path() -> None:
+    """Import biasgrad from this checkout. (MkDocs restores sys.path after loading a hook, so
+    this runs in on_config and before each use, not at import.)"""
+    if str(ROOT / "py") not in sys.path:
+        sys.path.insert(0, str(ROOT / "py"))
 
 log = logging.getLogger("mkdocs.hooks.examples")
 
@@ -81,21 +86,26 @@ def render_table(table: dict, caption: str = "") -> str:
     head = "".join(f'<th scope="col">{_esc(c)}</th>' for c in cols)
     body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in rows)
     cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
-    return f'<table class="bg-figure__table">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def render_figure(spec: dict, chart_id: str) -> str:
-    """A chart container: the spec for chart.js plus a static title, caption and data table."""
+    """A chart container: the spec for chart.js plus the static title, caption and data table.
+
+    The markup is the frame ``site_js/chart.js`` fills in (figure.bg-figure > .bg-figure__title,
+    figcaption, details[data-figure-table] > table), so the drawn chart reuses it. The table is
+    open here (it is all a reader without JavaScript gets); drawFigures() folds it once drawn.
+    """
     title = spec.get("title") or ""
     caption = spec.get("caption") or ""
-    parts = [f'<div class="bg-figure" data-chart="{_esc(chart_id)}">', _json_script(spec, "data-figure")]
-    parts.append('<figure class="bg-figure__static">')
+    parts = [f'<div class="bg-chart" data-chart="{_esc(chart_id)}">', _json_script(spec, "data-figure"),
+             f'<figure class="bg-figure" data-figure="{_esc(spec.get("id", ""))}">']
     if title:
-        parts.append(f'<p class="bg-figure__title"><strong>{_esc(title)}</strong></p>')
-    parts.append(f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
-                 f'{render_table(spec.get("table", {}), "Data: " + title if title else "Data")}</div></div>')
+        parts.append(f'<div class="bg-figure__title">{_esc(title)}</div>')
     if caption:
         parts.append(f"<figcaption>{_esc(caption)}</figcaption>")
+    parts.append('<details class="bg-figure__table" data-figure-table open><summary>Data table</summary>'
+                 f'{render_table(spec.get("table", {}))}</details>')
     parts.append("</figure></div>")
     return "".join(parts)
 
@@ -134,7 +144,8 @@ def fence_validator(language, inputs, options, attrs, md):
         if key not in FENCE_OPTIONS:
             raise SuperFencesException(
                 f"{_state.src}: unknown option {key}= on a ```python run fence; "
-                f"allowed: {', '.join(FENCE_OPTIONS)}")
+                f"allowed: {', '.join(FENCE_OPTIONS)}. Quote values with \"…\" or '…' (no backslash "
+                f"escapes: a value that contains double quotes goes in single quotes)")
         options[key] = value
     return True
 
@@ -146,6 +157,7 @@ def _highlight(source: str, md) -> str:
 
 
 def run(source: str, options: dict) -> dict:
+    _ensure_path()
     from biasgrad.web.runner import run_example
 
     opts: dict[str, Any] = {}
@@ -158,7 +170,20 @@ def run(source: str, options: dict) -> dict:
 
 
 def fence_format(source, language, class_name, options, md, **kwargs):
-    """Execute the example in CPython and emit its HTML (code, editor source, output, figures)."""
+    """Execute the example in CPython and emit its HTML (code, editor source, output, figures).
+
+    SuperFences swallows a formatter's exceptions (it falls back to a plain paragraph), so any
+    failure here is recorded and turned into a build error in on_page_content.
+    """
+    try:
+        return _fence_format(source, options, md)
+    except Exception as exc:  # noqa: BLE001
+        _state.failures.append(f"{_state.src}: a ```python run fence could not be rendered: "
+                               f"{type(exc).__name__}: {exc}")
+        return ""
+
+
+def _fence_format(source, options, md):
     _state.count += 1
     k = _state.count
     example_id = f"{_state.slug}-ex{k}"
@@ -243,6 +268,7 @@ def render_readout(items: list[dict]) -> str:
 
 
 def render_explorer(name: str, params: dict, widget_id: str) -> str:
+    _ensure_path()
     from biasgrad.web.explorers import explore
 
     view = explore(name, params)
@@ -283,6 +309,7 @@ def replace_explorers(html_text: str, slug: str) -> str:
 # ---- MkDocs events -----------------------------------------------------------------------------
 
 def on_config(config, **kwargs):
+    _ensure_path()
     register_fence(config["mdx_configs"])
     if "pymdownx.superfences" not in config["markdown_extensions"]:
         config["markdown_extensions"].append("pymdownx.superfences")

@@ -135,15 +135,17 @@ export async function drawFigures(scope) {
     const script = container.querySelector("script[data-figure]");
     if (!script) continue;
     const spec = JSON.parse(script.textContent);
-    container.classList.add("bg-figure--live");
-    renderFigure(container, spec);
-    container.__spec = spec;
+    const first = !container.dataset.chartState;
+    await renderFigure(container, spec);
+    // The static table stays one click away once the chart is drawn.
+    const details = container.querySelector("details[data-figure-table]");
+    if (first && details) details.open = false;
   }
 }
 
 function figureContainer(spec, id) {
   const div = document.createElement("div");
-  div.className = "bg-figure";
+  div.className = "bg-chart";
   div.dataset.chart = id;
   const script = document.createElement("script");
   script.type = "application/json";

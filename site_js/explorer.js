@@ -22,7 +22,7 @@ function params(form) {
 
 function figureContainer(spec, id) {
   const div = document.createElement("div");
-  div.className = "bg-figure";
+  div.className = "bg-chart";
   div.dataset.chart = id;
   const script = document.createElement("script");
   script.type = "application/json";

@@ -23,6 +23,7 @@ import contextlib
 import io
 import sys
 import traceback
+import warnings
 from typing import Any
 
 from biasgrad.web import figures as _figures
@@ -97,6 +98,12 @@ def _format_error(exc: BaseException, code: str) -> dict:
     return {"type": name, "message": message, "line": line, "traceback": "\n".join(out)}
 
 
+def _warn(buffer: io.StringIO, message: Any, category: type, filename: str, lineno: int) -> None:
+    """A warning, printed where it happened in the snippet: 'line 6: RuntimeWarning: …'."""
+    where = f"line {lineno}: " if filename == FILENAME else ""
+    buffer.write(f"{where}{category.__name__}: {message}\n")
+
+
 def _repr(value: Any) -> str:
     text = repr(value)
     if len(text) > MAX_REPR:
@@ -124,7 +131,10 @@ def run_example(code: str, options: Any = None) -> dict:
                 except BaseException:  # noqa: BLE001 - an earlier example's own failure is shown there
                     pass
         del figs[:]
-        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer), \
+                warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.showwarning = lambda msg, cat, fn, ln, *a, **k: _warn(buffer, msg, cat, fn, ln)
             try:
                 body, last = split_last_expression(code)
                 exec(body, namespace)
