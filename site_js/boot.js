@@ -10,9 +10,10 @@ async function mountView() {
   const content = document.querySelector("article") || document.body;
   const calculators = content.querySelectorAll('[data-widget="calculator"]');
   const examples = content.querySelectorAll("[data-example]");
+  const explorers = content.querySelectorAll('[data-widget="explorer"]');
   const hasMath = content.querySelector(".arithmatex");
 
-  if (calculators.length || examples.length) {
+  if (calculators.length || examples.length || explorers.length) {
     // Start Python first: it is the long pole; everything else overlaps with it.
     const { runtime } = await import(new URL("./runtime.js", HERE).href);
     runtime();
@@ -30,6 +31,14 @@ async function mountView() {
       for (const root of examples) mountExample(root);
     } catch (error) {
       console.warn("Examples could not start:", error.message);
+    }
+  }
+  if (explorers.length) {
+    try {
+      const { mountExplorer } = await import(new URL("./explorer.js", HERE).href);
+      for (const root of explorers) mountExplorer(root);
+    } catch (error) {
+      console.warn("Explorers could not start:", error.message);
     }
   }
 }
