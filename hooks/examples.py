@@ -135,18 +135,18 @@ def render_output(result: dict, example_id: str) -> str:
 # ---- the fence --------------------------------------------------------------------------------
 
 def fence_validator(language, inputs, options, attrs, md):
-    """Accept ```python run …``` only; reject unknown options loudly."""
+    """Accept ```python run …``` only. An unknown option is recorded as a build failure (raised
+    in on_page_content with the page and the fence's line) and the fence renders as plain code."""
     if "run" not in inputs:
         return False
-    from pymdownx.superfences import SuperFencesException
-
-    for key, value in inputs.items():
-        if key not in FENCE_OPTIONS:
-            raise SuperFencesException(
-                f"{_state.src}: unknown option {key}= on a ```python run fence; "
-                f"allowed: {', '.join(FENCE_OPTIONS)}. Quote values with \"…\" or '…' (no backslash "
-                f"escapes: a value that contains double quotes goes in single quotes)")
-        options[key] = value
+    unknown = [k for k in inputs if k not in FENCE_OPTIONS]
+    if unknown:
+        _state.failures.append(
+            f"{_state.src}: unknown option {unknown[0]}= on a ```python run fence; "
+            f"allowed: {', '.join(FENCE_OPTIONS)}. Quote values with \"…\" or '…' (no backslash "
+            f"escapes: a value that contains double quotes goes in single quotes)")
+        return False
+    options.update(inputs)
     return True
 
 
