@@ -11,9 +11,10 @@ async function mountView() {
   const calculators = content.querySelectorAll('[data-widget="calculator"]');
   const examples = content.querySelectorAll("[data-example]");
   const explorers = content.querySelectorAll('[data-widget="explorer"]');
+  const trainings = content.querySelectorAll('[data-widget="training"]');
   const hasMath = content.querySelector(".arithmatex");
 
-  if (calculators.length || examples.length || explorers.length) {
+  if (calculators.length || examples.length || explorers.length || trainings.length) {
     // Start Python first: it is the long pole; everything else overlaps with it.
     const { runtime } = await import(new URL("./runtime.js", HERE).href);
     runtime();
@@ -39,6 +40,14 @@ async function mountView() {
       for (const root of explorers) mountExplorer(root);
     } catch (error) {
       console.warn("Explorers could not start:", error.message);
+    }
+  }
+  if (trainings.length) {
+    try {
+      const { mountTraining } = await import(new URL("./training.js", HERE).href);
+      for (const root of trainings) mountTraining(root);
+    } catch (error) {
+      console.warn("The training widget could not start:", error.message);
     }
   }
 }
