@@ -165,7 +165,8 @@ class Tanh(Activation):
     def one_minus(self, z: ArrayLike) -> Any:
         # 1 − tanh z = 2e^{−2z}/(1 + e^{−2z}) for z ≥ 0, mirror form 2/(1 + e^{2z}) for z < 0.
         z = _f(z)
-        e = np.exp(-2.0 * np.abs(z))
+        with np.errstate(over="ignore"):  # 2|z| → inf for |z| > 9e307: e = 0, still right
+            e = np.exp(-2.0 * np.abs(z))
         return _ret(np.where(z >= 0, 2.0 * e / (1.0 + e), 2.0 / (1.0 + e)))
 
     def derivative(self, z: ArrayLike) -> Any:
@@ -233,7 +234,9 @@ class Softplus(Activation):
         t = np.exp(np.minimum(z, 0.0))
         with np.errstate(all="ignore"):
             r = np.where(t == 0.0, 1.0, np.log1p(t) / t)
-            return _ret(np.where(z < -1.0, z + np.log(r), np.log(np.logaddexp(0.0, z))))
+            a, om = np.logaddexp(0.0, z), _f(self.one_minus(z))
+            rest = np.where(a > 0.5, np.log1p(-om), np.log(a))  # near a = 1: ln(1 − (1 − a))
+            return _ret(np.where(z < -1.0, z + np.log(r), rest))
 
     def bce_factor(self, z: ArrayLike) -> Any:
         with np.errstate(all="ignore"):
