@@ -114,21 +114,21 @@ def render_output(result: dict, example_id: str) -> str:
     """The pre-rendered output of one run (the same structure example.js writes after a run)."""
     parts = []
     if result.get("stdout"):
-        parts.append('<div class="bg-out bg-out--stdout"><span class="bg-out__label">Printed</span>'
+        parts.append('<div class="bg-exout bg-exout--stdout"><span class="bg-exout__label">Printed</span>'
                      f'<pre data-stream="stdout"><code>{_esc(result["stdout"].rstrip())}</code></pre></div>')
     if result.get("result") is not None:
-        parts.append('<div class="bg-out bg-out--result"><span class="bg-out__label">Value of the last line</span>'
+        parts.append('<div class="bg-exout bg-exout--result"><span class="bg-exout__label">Value of the last line</span>'
                      f'<pre data-stream="result"><code>{_esc(result["result"])}</code></pre></div>')
     err = result.get("error")
     if err:
         kind = "expected" if result.get("ok") else "error"
         label = f"Raises {err['type']}, as intended" if result.get("ok") else "Error"
-        parts.append(f'<div class="bg-out bg-out--{kind}"><span class="bg-out__label">{_esc(label)}</span>'
+        parts.append(f'<div class="bg-exout bg-exout--{kind}"><span class="bg-exout__label">{_esc(label)}</span>'
                      f'<pre data-stream="error"><code>{_esc(err["traceback"])}</code></pre></div>')
     for i, spec in enumerate(result.get("figures", [])):
         parts.append(render_figure(spec, f"{example_id}-fig{i + 1}"))
     if not parts:
-        parts.append('<p class="bg-out bg-out--empty">(no output)</p>')
+        parts.append('<p class="bg-exout bg-exout--empty">(no output)</p>')
     return "".join(parts)
 
 

@@ -107,9 +107,9 @@ function newline(textarea) {
 
 function block(kind, label, text) {
   const wrap = document.createElement("div");
-  wrap.className = `bg-out bg-out--${kind}`;
+  wrap.className = `bg-exout bg-exout--${kind}`;
   const tag = document.createElement("span");
-  tag.className = "bg-out__label";
+  tag.className = "bg-exout__label";
   tag.textContent = label;
   const pre = document.createElement("pre");
   pre.dataset.stream = kind === "expected" ? "error" : kind;
@@ -166,7 +166,7 @@ export function renderOutput(output, result, exampleId) {
   (result.figures || []).forEach((spec, i) => parts.push(figureContainer(spec, `${exampleId}-fig${i + 1}`)));
   if (!parts.length) {
     const p = document.createElement("p");
-    p.className = "bg-out bg-out--empty";
+    p.className = "bg-exout bg-exout--empty";
     p.textContent = "(no output)";
     parts.push(p);
   }
