@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from .activations import sigmoid
+from .errors import BiasgradError
 
 __all__ = [
     "Loss", "HalfSquaredError", "SquaredError", "BinaryCrossEntropy",
@@ -112,16 +113,26 @@ class BinaryCrossEntropy(Loss):
     formula = r"-\left[y\ln a + (1-y)\ln(1-a)\right]"
     derivative_formula = r"\frac{a-y}{a(1-a)}"
 
+    @staticmethod
+    def _clipped(a: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        a, y = _f(a), _f(y)
+        if np.any((a < 0) | (a > 1)) or np.any((y < 0) | (y > 1)):
+            raise BiasgradError("BCE needs a and y in [0, 1] (probabilities); got values outside", "a")
+        a = np.where((a == 0) & (y > 0), BCE_CLIP, a)
+        return np.where((a == 1) & (y < 1), 1.0 - BCE_CLIP, a), y
+
     def value(self, a: ArrayLike, y: ArrayLike) -> Any:
-        a, y = np.clip(_f(a), BCE_CLIP, 1.0 - BCE_CLIP), _f(y)
+        a, y = self._clipped(a, y)
         with np.errstate(all="ignore"):
             t1 = np.where(y == 0, 0.0, y * np.log(a))
             t0 = np.where(y == 1, 0.0, (1.0 - y) * np.log1p(-a))
         return _ret(-(t1 + t0))
 
     def dL_da(self, a: ArrayLike, y: ArrayLike) -> Any:
-        a, y = np.clip(_f(a), BCE_CLIP, 1.0 - BCE_CLIP), _f(y)
-        return _ret(((a - y) / a) / (1.0 - a))  # = −y/a + (1−y)/(1−a), without cancelling
+        a, y = self._clipped(a, y)
+        with np.errstate(all="ignore"):  # = −y/a + (1−y)/(1−a), in an order that does not cancel
+            g = np.where(y == 0, 1.0 / (1.0 - a), np.where(y == 1, -1.0 / a, ((a - y) / a) / (1.0 - a)))
+        return _ret(g)
 
 
 class BinaryCrossEntropyWithLogits(Loss):
