@@ -23,19 +23,21 @@ function specOf(container) {
 
 function chartContainer(spec, widgetId) {
   const div = document.createElement("div");
-  div.className = "bg-figure";
+  div.className = "bg-chart";
   div.dataset.chart = `${widgetId}-${spec.id}`;
   return div;
 }
 
+// The build wrote each chart's frame with its data table open (all a reader without JavaScript
+// gets); once the chart is drawn, the table stays one click away.
 function drawStatic(root) {
-  return Promise.all([...root.querySelectorAll("[data-charts] [data-chart]")].map((container) => {
+  return Promise.all([...root.querySelectorAll("[data-charts] [data-chart]")].map(async (container) => {
     const spec = specOf(container);
-    if (!spec) return null;
-    container.__bgStatic = container.querySelector(".bg-figure__static");
-    return renderFigure(container, spec).then(() => {
-      if (container.__bgStatic) container.__bgStatic.remove();
-    });
+    if (!spec) return;
+    const first = !container.dataset.chartState;
+    await renderFigure(container, spec);
+    const details = container.querySelector("details[data-figure-table]");
+    if (first && details) details.open = false;
   }));
 }
 
