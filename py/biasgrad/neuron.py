@@ -43,7 +43,7 @@ class GradientWarning:
     ----------
     code : str
         One of ``saturated``, ``dead_relu``, ``bce_clip``, ``bce_non_sigmoid``,
-        ``dL_da_overflow``, ``kink``.
+        ``dL_da_overflow``, ``kink``, ``loss_next_undefined``, ``numeric_one_sided``.
     message : str
         One or two sentences for a person.
     """
@@ -64,7 +64,8 @@ class NeuronReport:
     dL_da : float or None (None for bce_logits, or when it overflows float64).
     da_dz, dz_db (= 1), dL_dz, dL_db (= dL_dz), dL_dw (= dL_dz·x).
     b_next, w_next : after b ← b − lr·dL/db, w ← w − lr·dL/dw (simultaneous).
-    L_next : the loss at (w_next, b_next).
+    L_next : the loss at (w_next, b_next); None (with a ``loss_next_undefined`` warning)
+        when the step leaves the loss's domain (e.g. BCE output beyond 1) or overflows.
     numeric_dL_db, numeric_rel_error, numeric_step : central difference and its check.
     warnings : list of GradientWarning.
     """
@@ -87,7 +88,7 @@ class NeuronReport:
     dL_dw: Any
     b_next: float
     w_next: Any
-    L_next: float
+    L_next: float | None
     numeric_dL_db: float
     numeric_rel_error: float
     numeric_step: float
@@ -267,6 +268,7 @@ def neuron_report(
     from z (σ(z) − y); ``bce_logits`` requires the sigmoid and reports dL_da = None.
     Convention: dL_da is also None (with a ``dL_da_overflow`` warning) when it exceeds
     float64 while dL/db, computed in a stable order, does not.
+    Convention: loss_next is None, with a warning, when the step leaves the domain.
     Convention: numeric_dL_db is a 2nd-order central difference in z (dz/db = 1) with
     step h = ε^(1/3)·max(1, |z|) ≈ 6.1e-6·max(1, |z|), evaluated at exact z ± h.
     Convention: "saturated" means da/dz < 1e-3 × the activation's largest slope while the
@@ -293,13 +295,19 @@ def neuron_report(
     lrq = Fraction(lr)
     b_next = _to_float(Fraction(b) - lrq * Fraction(dL_dz), "b_next")
     w_next = tuple(_to_float(Fraction(wi) - lrq * Fraction(g), "w_next") for wi, g in zip(wv, dL_dw))
-    L_next = _point(act, lo, exact_z(w_next, b_next), y).L
+    try:  # the step may leave BCE's domain, or overflow: then there is no loss_next
+        L_next: float | None = _finite(_point(act, lo, exact_z(w_next, b_next), y).L, "the loss after the step")
+        after = None
+    except BiasgradError as e:
+        L_next, after = None, GradientWarning("loss_next_undefined", f"After the step the loss is undefined: {e}.")
     h = 6.0554544523933395e-06 * max(1.0, abs(p.z))  # ε^(1/3)
-    numeric = central_difference(lambda t: _point(act, lo, zq + Fraction(t), y).L, 0.0, eps=h, order=2)
-    for v, what in ((p.z, "z"), (p.a, "a"), (p.L, "the loss"), (p.da_dz, "da/dz"),
-                    (L_next, "the loss after the step"), (numeric, "the numeric dL/db")):
+    numeric, one_sided = _numeric_dL_db(act, lo, zq, y, h)
+    for v, what in ((p.z, "z"), (p.a, "a"), (p.L, "the loss"), (p.da_dz, "da/dz"), (numeric, "the numeric dL/db")):
         _finite(v, what)
-    warnings = _warnings(act, lo, p, zq, h)
+    warnings = _warnings(act, lo, p, zq, h) + ([after] if after else [])
+    if one_sided:
+        warnings.append(GradientWarning("numeric_one_sided", "z ± h leaves the loss's domain, so the numeric "
+                                        "estimate uses a one-sided difference (3 points) on the defined side."))
     one = isinstance(xs, float)
     return NeuronReport(
         x=xs, w=ws, b=b, y=y, lr=lr, activation=act.name, loss=lo.name,
@@ -308,6 +316,21 @@ def neuron_report(
         L_next=L_next, numeric_dL_db=numeric, numeric_rel_error=relative_error(numeric, dL_dz),
         numeric_step=h, warnings=warnings,
     )
+
+
+def _numeric_dL_db(act: Activation, lo: Loss, zq: Fraction, y: float, h: float) -> tuple[float, bool]:
+    """Central difference of L in z (dz/db = 1) at the exact z ± h; one-sided at a domain edge."""
+    L = lambda t: _point(act, lo, zq + Fraction(t), y).L  # noqa: E731
+    try:
+        return central_difference(L, 0.0, eps=h, order=2), False
+    except BiasgradError:
+        pass
+    for s in (1.0, -1.0):  # (−3L(0) + 4L(±h) − L(±2h)) / (±2h), error O(h²)
+        try:
+            return (-3.0 * L(0.0) + 4.0 * L(s * h) - L(2 * s * h)) / (2 * s * h), True
+        except BiasgradError:
+            continue
+    raise BiasgradError("the numeric derivative is undefined: the loss is undefined on both sides of z")
 
 
 def _warnings(act: Activation, lo: Loss, p: _Point, zq: Fraction, h: float) -> list[GradientWarning]:
