@@ -124,7 +124,7 @@ def history_figures(history: dict, layers: list[int]) -> list[dict]:
         fg.figure(fg.line(epochs, history["loss"], name="training loss", emphasis=True),
                   id="training-loss", title="Training loss",
                   caption="Mean cross-entropy over the 120 training flowers, before each epoch's update.",
-                  x_label="epoch", y_label="loss", y_type="log"),
+                  x_label="epoch", y_label="loss"),
         fg.figure(fg.line(epochs, history["train_accuracy"], name="train (120)"),
                   fg.line(epochs, history["test_accuracy"], name="test (30)", emphasis=True),
                   id="training-accuracy", title="Accuracy",
@@ -144,7 +144,7 @@ def history_figures(history: dict, layers: list[int]) -> list[dict]:
             x_label="epoch", y_label="bias"))
         figs.append(fg.figure(
             *[fg.line(epochs, grads[:, j], name=f"dL/db{j + 1}") for j in range(grads.shape[1])],
-            fg.rule_y([0], name="zero"),
+            fg.rule_y([0], name="0", dash=True),
             id=f"training-bias-grad-{slug}", title=f"Bias gradients, {name}",
             caption="dL/db for each neuron, taken at the start of each epoch (full batch, mean over examples).",
             x_label="epoch", y_label="dL/db"))
