@@ -198,7 +198,8 @@ class Network:
         labels = np.asarray(y) if self.loss_name == SOFTMAX_CE or np.asarray(y).ndim == 1 else None
         hist = History()
         for _ in range(int(epochs)):
-            L, grads = self.gradients(X, y)
+            with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported just below
+                L, grads = self.gradients(X, y)
             if not np.isfinite(L):
                 raise BiasgradError(f"the loss is not finite after {len(hist.loss)} epochs (diverged); lower lr", "lr")
             hist.loss.append(L)
