@@ -146,12 +146,12 @@ _ACT_LABELS = {"sigmoid": "sigmoid σ", "tanh": "tanh", "relu": "ReLU", "leaky_r
 
 @explorer("activation", controls=[
     select("activation", "Activation", [(k, _ACT_LABELS.get(k, k)) for k in ACTIVATIONS], "sigmoid"),
-    slider("z", "z", -8.0, 8.0, 0.1, 2.0),
+    slider("z", "z", -10.0, 10.0, 0.1, 2.0),
 ])
 def _activation(p: dict) -> dict:
     act = ACTIVATIONS[p["activation"]]
     z0 = p["z"]
-    zs = np.linspace(-8.0, 8.0, 321)
+    zs = np.linspace(-10.0, 10.0, 401)
     a, d = np.asarray(act.value(zs)), np.asarray(act.derivative(zs))
     a0, d0 = float(act.value(z0)), float(act.derivative(z0))
     label = _ACT_LABELS.get(act.name, act.name)
@@ -168,7 +168,7 @@ def _activation(p: dict) -> dict:
         title=f"{label}: f(z) and its derivative f′(z)", x_label="z", y_label="value",
         caption=(f"At z = {z0:g}: a = {a0:.4g}, f′(z) = {d0:.4g}. The bias gradient is dL/db = dL/da · f′(z), "
                  "so f′(z) is the factor every bias gradient through this neuron is multiplied by."),
-        table=table, x_domain=[-8, 8], y_domain=[lo, hi], id="activation")
+        table=table, x_domain=[-10, 10], y_domain=[lo, hi], id="activation")
     share = d0 / act.max_slope
     if d0 == 0 and act.name == "relu":
         note = ("Dead ReLU: for z < 0 (and at z = 0, by the convention relu′(0) = 0, as in PyTorch) f′(z) = 0, "
@@ -181,6 +181,10 @@ def _activation(p: dict) -> dict:
     elif share < SATURATION:
         note = (f"Saturated: f′(z) = {d0:.3g} is {share:.2g} of this activation's largest slope ({act.max_slope:g}). "
                 "Whatever dL/da is, the bias gradient is scaled down by that factor, and learning stalls.")
+    elif share < 0.1:
+        note = (f"Flattening out: f′(z) = {d0:.3g} is {100 * share:.2g} % of this activation's largest slope, "
+                "so only that share of dL/da reaches the bias. A little further out the neuron saturates "
+                f"(f′ below {SATURATION:g} of its largest value) and learning stalls.")
     elif act.name == "sigmoid":
         note = f"σ′(z) = a(1 − a) = {d0:.4g}: at most 0.25 (at z = 0), so sigmoid passes at most a quarter of dL/da to the bias."
     elif act.name == "tanh":

@@ -1,0 +1,237 @@
+"""The build runs every ```python run example (hooks/examples.py) and fails loudly when one breaks.
+
+* Every page in docs/ is converted with the site's own Markdown configuration and this hook, so
+  every example and explorer in the guide executes here in CPython; a page whose example raises
+  (without ``raises=``) fails this test with the page, line and traceback.
+* Small throw-away MkDocs projects check that ``mkdocs build --strict`` itself stops on a broken
+  example, with a clear message, and accepts one that raises what it declares.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def load_hook():
+    spec = importlib.util.spec_from_file_location("bg_examples_hook", ROOT / "hooks" / "examples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+hook = load_hook()
+
+
+@pytest.fixture(scope="module")
+def site_markdown():
+    """A factory of Markdown converters configured exactly like mkdocs.yml, plus this hook."""
+    from markdown import Markdown
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    hook.on_config(config)
+
+    def convert(path: Path) -> str:
+        md = Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
+        page = SimpleNamespace(file=SimpleNamespace(src_uri=path.relative_to(DOCS).as_posix()))
+        text = hook.on_page_markdown(path.read_text(encoding="utf-8"), page=page, config=config, files=None)
+        return hook.on_page_content(md.convert(text), page=page, config=config, files=None)
+
+    return convert
+
+
+PAGES = sorted(DOCS.rglob("*.md"))
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p.relative_to(DOCS).as_posix() for p in PAGES])
+def test_every_example_and_explorer_in_the_docs_builds(site_markdown, path):
+    """Assert each page converts: every example ran without an unexpected error, every
+    ```python run fence became an example, and explorers were rendered."""
+    source = path.read_text(encoding="utf-8")
+    html = site_markdown(path)
+    fences = len(hook.FENCE_RE.findall(source))
+    assert html.count("data-example=") == fences, "a ```python run fence was not rendered as an example"
+    assert "```python run" not in html
+    explorers = len(hook.EXPLORER_RE.findall(source))
+    assert html.count('class="bg-explorer"') == explorers
+    for m in re.finditer(r'<script type="application/json" data-figure>(.*?)</script>', html, re.S):
+        spec = json.loads(m.group(1).replace("<\\/", "</"))
+        assert spec["series"] and spec["table"]["columns"]
+
+
+class Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def render(markdown_text: str, src: str = "page.md") -> str:
+    from markdown import Markdown
+
+    configs: dict = {}
+    hook.register_fence(configs)
+    md = Markdown(extensions=["pymdownx.superfences", "pymdownx.highlight", "md_in_html"],
+                  extension_configs=configs)
+    page = SimpleNamespace(file=SimpleNamespace(src_uri=src))
+    text = hook.on_page_markdown(markdown_text, page=page, config=None, files=None)
+    return hook.on_page_content(md.convert(text), page=page, config=None, files=None)
+
+
+def test_example_html_follows_the_contract():
+    """Assert the root has data-example and data-state=static, a Run <button>, the source in a
+    textarea, the pre-rendered stdout/result, and a [data-chart] holding the spec and its table."""
+    html = render(textwrap.dedent("""\
+        Intro.
+
+        ```python run title="Demo"
+        from biasgrad.web.figures import figure, line, show
+        print("a < b")
+        show(figure(line([0, 1], [2, 3], name="s"), title="T", x_label="x"))
+        6 * 7
+        ```
+        """))
+    tags = Tags()
+    tags.feed(html)
+    roots = [a for t, a in tags.tags if "data-example" in a]
+    assert roots == [{"class": "bg-example", "data-example": "page-ex1", "data-state": "static"}]
+    assert ("button", {"type": "button", "class": "md-button md-button--primary bg-example__run",
+                       "data-action": "run"}) in tags.tags
+    assert any(t == "textarea" and "data-source" in a for t, a in tags.tags)
+    assert 'print(&quot;a &lt; b&quot;)' in html  # source escaped in the textarea
+    assert '<pre data-stream="stdout"><code>a &lt; b</code></pre>' in html
+    assert '<pre data-stream="result"><code>42</code></pre>' in html
+    assert any("data-chart" in a for t, a in tags.tags)
+    spec = json.loads(re.search(r"data-figure>(.*?)</script>", html).group(1))
+    assert spec["title"] == "T" and spec["series"][0]["y"] == [2, 3]
+    assert "<th scope=\"col\">x</th>" in html and "<td>3</td>" in html
+
+
+def test_plain_python_fences_are_left_alone():
+    """Assert a ```python fence without run is highlighted code, not executed."""
+    html = render("```python\nraise SystemExit\n```\n")
+    assert "data-example" not in html and "highlight" in html
+
+
+def test_session_examples_share_state_in_order():
+    """Assert session="s" examples see the names defined by earlier ones, and get data-session."""
+    html = render(textwrap.dedent("""\
+        ```python run session="s"
+        k = 20
+        ```
+
+        ```python run
+        k = 1000
+        ```
+
+        ```python run session="s"
+        k + 22
+        ```
+        """))
+    assert '<pre data-stream="result"><code>42</code></pre>' in html
+    assert html.count('data-session="s"') == 2
+
+
+def test_explorer_placeholder_is_rendered_with_controls_and_figure():
+    """Assert an explorer div becomes controls (disabled until JS), readout and chart."""
+    html = render('<div data-widget="explorer" data-explorer="activation" '
+                  "data-params='{\"activation\": \"relu\", \"z\": -1}'></div>\n")
+    assert 'data-explorer="activation"' in html and 'data-state="static"' in html
+    assert '<option value="relu" selected>' in html
+    assert 'name="z"' in html and 'value="-1.0"' in html
+    assert 'data-output="da_dz">0</dd>' in html
+    assert "Dead ReLU" in html
+
+
+def test_unknown_explorer_fails_with_the_page_name():
+    """Assert a misspelt explorer stops the build and names the page."""
+    from mkdocs.exceptions import PluginError
+
+    with pytest.raises(PluginError, match=r"page\.md: explorer 'nope' failed"):
+        render('<div data-widget="explorer" data-explorer="nope"></div>\n')
+
+
+# ---- mkdocs build --strict on throw-away projects ----------------------------------------------
+
+def make_project(tmp_path: Path, page: str) -> Path:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(page, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(textwrap.dedent(f"""\
+        site_name: t
+        hooks:
+          - {ROOT / 'hooks' / 'examples.py'}
+        markdown_extensions:
+          - pymdownx.highlight
+          - pymdownx.superfences
+        """), encoding="utf-8")
+    return tmp_path
+
+
+def build(project: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([*MKDOCS, "build", "--strict", "-d", str(project / "site")], cwd=project,
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+BROKEN = """\
+# Page
+
+Some text.
+
+```python run
+x = [1, 2, 3]
+x[10]
+```
+"""
+
+
+def test_a_raising_example_fails_the_build_with_page_line_and_traceback(tmp_path):
+    """Assert mkdocs build --strict stops, naming the page, the fence's line and the snippet's error."""
+    result = build(make_project(tmp_path, BROKEN))
+    assert result.returncode != 0
+    log = result.stdout + result.stderr
+    assert "Runnable examples failed at build time" in log
+    assert "index.md:5: example 1 raised IndexError" in log
+    assert "line 2" in log and "x[10]" in log and "IndexError: list index out of range" in log
+
+
+def test_an_example_marked_raises_builds_and_shows_the_error(tmp_path):
+    """Assert raises="IndexError" lets the build pass and the page shows the error as intended."""
+    project = make_project(tmp_path, BROKEN.replace("```python run", '```python run raises="IndexError"'))
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    html = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Raises IndexError, as intended" in html and 'data-raises="IndexError"' in html
+
+
+def test_an_example_marked_raises_that_does_not_raise_fails_the_build(tmp_path):
+    """Assert raises= is a promise: an example that runs cleanly breaks the build."""
+    project = make_project(tmp_path, '```python run raises="BiasgradError"\n1 + 1\n```\n')
+    result = build(project)
+    assert result.returncode != 0
+    assert "index.md:1: example 1 was expected to raise BiasgradError but did not" in result.stdout + result.stderr
+
+
+def test_an_unknown_fence_option_fails_the_build(tmp_path):
+    """Assert a typo in a fence option is an error, not a silently ignored attribute."""
+    project = make_project(tmp_path, '```python run sesion="a"\n1\n```\n')
+    result = build(project)
+    assert result.returncode != 0
+    assert "unknown option sesion=" in result.stdout + result.stderr
