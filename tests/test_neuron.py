@@ -308,3 +308,26 @@ def test_never_nan(x, w, b, y, act, loss, lr):
     for k, v in d.items():
         if isinstance(v, float):
             assert math.isfinite(v), k
+
+
+@pytest.mark.parametrize("ulps", [-3, -1, 0, 2], ids=lambda k: f"z0{k:+d}ulp")
+@pytest.mark.parametrize("y", [0.0, 1.0, 0.5])
+def test_softplus_at_its_a_equals_one_boundary(ulps, y):
+    # z0 = ln(e − 1) ≈ 0.5413248546129181 − 1.8e-17 is where softplus = 1; the float next
+    # to it is just above, so a > 1 there (BCE undefined) while one ulp below a < 1
+    z = 0.5413248546129181
+    for _ in range(abs(ulps)):
+        z = math.nextafter(z, -1.0 if ulps < 0 else 2.0)
+    with mp.workdps(80):
+        ref = reference(1.0, z, 0.0, y, "softplus", "bce")
+        if ref == "undefined":
+            assert ulps >= 0
+            with pytest.raises(BiasgradError, match="above 1"):
+                neuron_report(1.0, z, 0.0, y, "softplus", "bce")
+            return
+        assert ulps < 0
+        r = neuron_report(1.0, z, 0.0, y, "softplus", "bce").as_dict()
+        for key in ("loss", "dL_da", "dL_db"):
+            assert agrees(r[key], ref[key]), key
+        half = neuron_report(1.0, z, 0.0, y, "softplus", "mse_half")
+        assert agrees(half.dL_db, reference(1.0, z, 0.0, y, "softplus", "mse_half")["dL_db"])

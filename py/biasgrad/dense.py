@@ -7,6 +7,10 @@ Backward, for the upstream gradient dZ (N, n_out) of the per-example losses:
 
 where w_N = 1 for ``reduction="sum"`` and 1/N for ``reduction="mean"``
 (:func:`batch_weight`, the only place the choice is made).
+
+Convention: "mean" averages over the N examples only (each example's loss is summed over
+its n_out outputs). PyTorch's ``reduction="mean"`` averages over all N·n_out entries, so
+its dW and db are n_out times smaller than these whenever n_out > 1.
 """
 
 from __future__ import annotations
