@@ -254,6 +254,7 @@ export function mountExample(root) {
       stop();
       const ms = Math.round(performance.now() - t0);
       await renderOutput(output, result, id);
+      root.dataset.runs = String(Number(root.dataset.runs || 0) + 1);
       root.dataset.state = result.ok ? "ready" : "error";
       status.textContent = result.ok
         ? (result.error ? `Raised ${result.error.type}, as intended.` : `Ran in the browser (${ms} ms).`)

@@ -101,6 +101,8 @@ export function mountExplorer(root) {
     try {
       const view = await call("explore", name, params(form));
       await apply(view);
+      root.dataset.params = JSON.stringify(view.params);
+      root.dataset.updates = String(Number(root.dataset.updates || 0) + 1);
       root.dataset.state = "ready";
       status.textContent = "";
     } catch (error) {
@@ -120,9 +122,6 @@ export function mountExplorer(root) {
     const out = form.querySelector(`output[data-value-of="${el.name}"]`);
     if (out && el.type === "range") out.textContent = el.value;
     update();
-  });
-  form.addEventListener("change", (event) => {
-    if (event.target.tagName === "SELECT") return; // "input" already fired
   });
   form.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-step]");

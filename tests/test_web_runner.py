@@ -103,10 +103,19 @@ def test_each_run_has_a_fresh_namespace():
 
 
 def test_warnings_are_printed_with_the_snippet_line():
-    """Assert NumPy's RuntimeWarning shows in stdout, tagged with the snippet's line."""
-    r = run_example("import numpy as np\n\nx = np.log(np.array([-1.0]))")
+    """Assert a warning shows in stdout, tagged with the snippet's line."""
+    r = run_example("import warnings\n\nwarnings.warn('careful')")
     assert r["ok"] is True
-    assert r["stdout"] == "line 3: RuntimeWarning: invalid value encountered in log\n"
+    assert r["stdout"] == "line 3: UserWarning: careful\n"
+
+
+def test_numpy_floating_point_warnings_are_off_as_in_webassembly():
+    """Assert NumPy's divide/invalid warnings are silenced (Pyodide cannot raise them), unless the
+    snippet asks for them with its own errstate."""
+    r = run_example("import numpy as np\nnp.log(np.array([-1.0, 1.0]))")
+    assert r["stdout"] == "" and r["result"] == "array([nan,  0.])"
+    r = run_example("import numpy as np\nwith np.errstate(invalid='raise'):\n    np.log(np.array([-1.0]))")
+    assert r["error"]["type"] == "FloatingPointError"
 
 
 def test_figures_come_back_in_order_as_plain_json():
