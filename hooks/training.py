@@ -50,9 +50,9 @@ def render_controls(controls: list[dict], values: dict, widget_id: str) -> str:
                            for o in c["options"])
             field = f'<select id="{_esc(cid)}" name="{_esc(c["name"])}" disabled>{opts}</select>'
         else:
-            kind = "number" if c["kind"] == "number" else "text"
-            extra = f' step="{_esc(c["step"])}" inputmode="decimal"' if kind == "number" else ""
-            field = (f'<input type="{kind}" id="{_esc(cid)}" name="{_esc(c["name"])}" value="{_esc(value)}"'
+            # type="text" (not "number"): the reader's exact text reaches Python, which names what is wrong
+            extra = ' inputmode="decimal" autocomplete="off" spellcheck="false"' if c["kind"] == "number" else ' autocomplete="off"'
+            field = (f'<input type="text" id="{_esc(cid)}" name="{_esc(c["name"])}" value="{_esc(value)}"'
                      f'{extra} disabled aria-describedby="{_esc(cid)}-error">')
         hint = f'<span class="bg-training__help">{_esc(c["help"])}</span>' if c.get("help") else ""
         parts.append(f'<div class="bg-control bg-control--{_esc(c["kind"])}">{label}{field}{hint}'
