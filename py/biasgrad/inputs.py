@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import TYPE_CHECKING
 
 from .errors import BiasgradError
+
+if TYPE_CHECKING:  # imported lazily at run time (activations/losses import nothing from here)
+    from .activations import Activation
+    from .losses import Loss
 
 __all__ = ["parse_number", "check_finite", "parse_activation", "parse_loss", "check_lr"]
 
@@ -102,7 +107,7 @@ def _normalise(text: str) -> str:
     return str(text).strip().lower().replace("-", "_").replace(" ", "_")
 
 
-def parse_activation(text: str):  # -> Activation
+def parse_activation(text: str) -> "Activation":
     """Look an activation up by name (case-insensitive, ``-`` or ``_``).
 
     Returns
@@ -124,7 +129,7 @@ def parse_activation(text: str):  # -> Activation
     return ACTIVATIONS[key]
 
 
-def parse_loss(text: str):  # -> Loss
+def parse_loss(text: str) -> "Loss":
     """Look a loss up by name (case-insensitive, ``-`` or ``_``).
 
     Returns

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .activations import ACTIVATIONS, Activation, sigmoid
+from .activations import Activation, sigmoid
 from .dense import Dense, DenseGrads, batch_weight
 from .errors import BiasgradError
 from .gradcheck import central_difference

@@ -56,18 +56,37 @@ class GradientWarning:
 class NeuronReport:
     """Everything about one neuron, one example and one gradient-descent step.
 
-    Attributes (scalars are Python floats; ``dL_dw``/``w_next`` are tuples when x, w are
-    vectors of shape (n,))
+    Scalars are Python floats; ``x``, ``w``, ``dL_dw`` and ``w_next`` are tuples of shape
+    (n,) when x and w were given as vectors.
+
+    Attributes
     ----------
-    x, w, b, y, lr : inputs. activation, loss : names.
-    z, a, L : pre-activation, output, loss value (``as_dict()["loss"]``).
-    dL_da : float or None (None for bce_logits, or when it overflows float64).
-    da_dz, dz_db (= 1), dL_dz, dL_db (= dL_dz), dL_dw (= dL_dz·x).
-    b_next, w_next : after b ← b − lr·dL/db, w ← w − lr·dL/dw (simultaneous).
-    L_next : the loss at (w_next, b_next); None (with a ``loss_next_undefined`` warning)
-        when the step leaves the loss's domain (e.g. BCE output beyond 1) or overflows.
-    numeric_dL_db, numeric_rel_error, numeric_step : central difference and its check.
-    warnings : list of GradientWarning.
+    x, w, b, y, lr : float or tuple
+        The inputs, as validated floats.
+    activation, loss : str
+        Registry names of the activation and the loss.
+    z : float
+        w·x + b, rounded once from the exact value.
+    a : float
+        f(z).
+    L : float
+        The loss value (``as_dict()["loss"]``).
+    dL_da : float or None
+        None for bce_logits (the loss takes z), or where it exceeds float64.
+    da_dz, dz_db : float
+        f'(z), and 1.
+    dL_dz, dL_db : float
+        Equal, since dz/db = 1.
+    dL_dw : float or tuple
+        dL/dz · x.
+    b_next, w_next : float or tuple
+        b − lr·dL/db and w − lr·dL/dw, both at the old parameters (simultaneous).
+    L_next : float or None
+        The loss at (w_next, b_next); None (with a ``loss_next_undefined`` warning) when
+        the step leaves the loss's domain (e.g. a BCE output beyond 1) or overflows.
+    numeric_dL_db, numeric_rel_error, numeric_step : float
+        Central-difference estimate, its relative error against dL_db, and the step h.
+    warnings : list of GradientWarning
     """
 
     x: Any
