@@ -29,9 +29,18 @@ def test_the_first_round_figure_follows_the_updated_output_weights_variant():
     assert round(mazur.train(1, "simultaneous")[1], 9) == 0.291027774  # not the post's figure
 
 
-def test_the_10000_round_figure_is_the_simultaneous_error_seen_in_round_10000():
+def test_the_outputs_after_10000_rounds_follow_the_updated_output_weights_variant():
+    s = mazur.initial_state()
+    for _ in range(10_000):
+        s = mazur.step(s, "updated_output_weights")
+    f = mazur.forward(s)
+    assert [round(v, 9) for v in f["out_o"][0]] == [0.015912196, 0.984065734]
+    assert round(f["E_total"], 10) == 0.0000350848  # not the 0.0000351085 printed beside them
+
+
+def test_the_printed_10000_round_error_is_the_simultaneous_error_after_9999_steps():
     simultaneous = mazur.train(10_000, "simultaneous")
-    assert round(simultaneous[9_999], 10) == 0.0000351085   # forward pass of round 10,000
+    assert round(simultaneous[9_999], 10) == 0.0000351085
     assert round(simultaneous[10_000], 10) == 0.0000351019  # after the 10,000th update
     updated = mazur.train(10_000, "updated_output_weights")
     assert round(updated[9_999], 10) != 0.0000351085 and round(updated[10_000], 10) != 0.0000351085

@@ -22,12 +22,14 @@ The post's training-run figures, checked here in float64:
 
 * "after this first round … 0.291027924" is the ``"updated_output_weights"`` rule
   (the simultaneous rule gives 0.291027774);
-* "after repeating this process 10,000 times … 0.0000351085" is the *simultaneous*
-  rule's error at the forward pass of round 10,000, i.e. after 9,999 updates
-  (after 10,000 updates it is 0.0000351019; the other rule gives 0.0000350848).
+* the outputs after 10,000 rounds, 0.015912196 and 0.984065734, are also the
+  ``"updated_output_weights"`` rule after 10,000 steps, to all 9 printed digits;
+* but the error printed with them, 0.0000351085, is not: that rule gives 0.0000350848
+  there. 0.0000351085 is the *simultaneous* rule's error after 9,999 steps (after
+  10,000 it is 0.0000351019) – the printed error and outputs disagree with each other.
 
-So no single rule reproduces both printed figures; :func:`train` returns the error
-before training and after every step, so both readings can be shown.
+:func:`train` returns the error before training and after every step, so each reading
+can be shown.
 """
 
 from __future__ import annotations
