@@ -90,3 +90,14 @@ def test_bad_input_is_one_line_on_stderr_and_exit_2(args, needle):
 def test_help_works():
     p = run("--help")
     assert p.returncode == 0 and "--activation" in p.stdout
+
+
+def test_a_reader_that_closes_the_pipe_early_gets_no_traceback():
+    """Assert `biasgrad --json | head -c 5` exits 0 with an empty stderr."""
+    env = dict(os.environ, PYTHONPATH=PY_DIR)
+    args = [sys.executable, "-m", "biasgrad", "--x", "1", "--w", "1", "--b", "0", "--y", "1", "--json"]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc.stdout.close()  # the reader leaves before the report is written
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in stderr and stderr == ""

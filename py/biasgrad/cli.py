@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Sequence
 
@@ -107,10 +108,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BiasgradError as e:
         print(f"biasgrad: error: {e}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False))
-    else:
-        print(render_text(report))
+    text = json.dumps(report.as_dict(), ensure_ascii=False) if args.json else render_text(report)
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `biasgrad --json | head -c 10`: the reader left; that is not an error of ours.
+        # Point stdout at devnull so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
