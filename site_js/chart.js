@@ -40,8 +40,13 @@ function dashOf(series) {
   return series.dash === true ? "5,4" : String(series.dash);
 }
 
+// Log axes: plain numbers near 1, otherwise 1e-6 (Plot's default "1µ", "100a" SI prefixes
+// read badly for relative errors and losses).
+const logTick = (d) => (d >= 1e-3 && d < 1e4 ? String(+d.toPrecision(6)) : d.toExponential().replace("e+", "e"));
+
 function scaleOf(axis = {}) {
   const scale = { label: axis.label ?? null, type: axis.type === "band" ? "band" : axis.type === "log" ? "log" : "linear" };
+  if (scale.type === "log") scale.tickFormat = logTick;
   if (axis.domain) scale.domain = axis.domain;
   if (axis.type !== "band") scale.nice = axis.nice ?? true;
   if (axis.grid !== undefined) scale.grid = axis.grid;
