@@ -26,8 +26,12 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "py") not in sys.path:
-    sys.path.insert(0, str(ROOT / "py"))
+
+
+def _import_path() -> None:
+    """Import biasgrad from this checkout (MkDocs restores sys.path after loading hooks)."""
+    if str(ROOT / "py") not in sys.path:
+        sys.path.insert(0, str(ROOT / "py"))
 
 PLACEHOLDER = re.compile(
     r"""<div\s+data-widget=["']calculator["'](?P<attrs>[^>]*)>\s*</div>""", re.IGNORECASE)
@@ -128,10 +132,10 @@ def _figure(spec: dict) -> str:
             tag = "th scope=\"row\"" if i == 0 else "td"
             cells.append(f"<{tag}{value}>{escape(text)}</{tag.split()[0]}>")
         body.append(f"<tr>{''.join(cells)}</tr>")
-    spec_json = json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
+    # An attribute, not <script type="application/json">: Material's instant navigation re-creates
+    # every <script> in the new content without its type and would run the JSON as JavaScript.
     return f"""
-<div class="bg-calc__chart" data-chart>
-<script type="application/json" data-figure-spec>{spec_json}</script>
+<div class="bg-calc__chart" data-chart data-figure-spec="{_attr(json.dumps(spec, ensure_ascii=False))}">
 <figure class="bg-figure" data-figure="{_attr(spec.get('id', ''))}">
   <div class="bg-figure__title">{escape(spec.get('title', ''))}</div>
   <div class="bg-figure__plot" data-figure-plot aria-hidden="true"><p class="bg-figure__placeholder">The chart appears when the page's scripts run; the table below has the same numbers.</p></div>
@@ -183,7 +187,13 @@ def render_calculator(index: int, preset: dict, sync_url: bool) -> str:
 </div>"""
 
 
+def on_config(config, **kwargs):
+    _import_path()
+    return config
+
+
 def on_page_content(html, page, config, files, **kwargs):
+    _import_path()
     if "calculator" not in html:
         return html
     counter = {"n": 0}

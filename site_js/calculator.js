@@ -75,10 +75,9 @@ export function mountCalculator(root) {
   }
 
   // --- the chart and formulas, drawn from the pre-rendered data before Python is up ---------
-  const specTag = root.querySelector('script[type="application/json"][data-figure-spec]');
-  if (specTag && chart) {
+  if (chart && chart.dataset.figureSpec) {
     try {
-      renderFigure(chart, JSON.parse(specTag.textContent)).catch((error) => console.warn(error.message));
+      renderFigure(chart, JSON.parse(chart.dataset.figureSpec)).catch((error) => console.warn(error.message));
     } catch (error) {
       console.warn("calculator: bad figure spec", error);
     }

@@ -17,6 +17,9 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
+import re
+import socket
 import subprocess
 import sys
 import threading
@@ -66,10 +69,29 @@ class Server(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
 
 
-def build(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> None:
-    """Run ``mkdocs build --strict`` into site_dir (raises on failure)."""
+def build(site_dir: Path, port: int = 8000, config: Path = ROOT / "mkdocs.yml") -> None:
+    """Run ``mkdocs build --strict`` into site_dir for http://127.0.0.1:PORT/ (raises on failure).
+
+    The port matters only for Material's instant navigation, which matches links against the
+    sitemap's URLs including their port.
+    """
+    env = {**os.environ, "BIASGRAD_SITE_URL": f"http://127.0.0.1:{port}/", "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-                    "-f", str(config), "-d", str(site_dir)], check=True, cwd=ROOT)
+                    "-f", str(config), "-d", str(site_dir)], check=True, cwd=ROOT, env=env)
+
+
+def free_port() -> int:
+    """A TCP port that is free on 127.0.0.1 right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def built_port(site_dir: Path) -> int | None:
+    """The port a built site expects (from its canonical link), or None."""
+    index = (Path(site_dir) / "index.html").read_text(errors="replace")
+    found = re.search(r'rel="canonical" href="http://127\.0\.0\.1:(\d+)/', index)
+    return int(found.group(1)) if found else None
 
 
 def make_server(directory: Path, port: int = 0, verbose: bool = False) -> Server:
@@ -94,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
     args = parser.parse_args(argv)
     if args.build:
-        build(args.dir)
+        build(args.dir, args.port)
     if not (args.dir / "index.html").is_file():
         parser.error(f"{args.dir}/index.html not found; run with --build")
     server = make_server(args.dir, args.port, verbose=not args.quiet)

@@ -141,7 +141,7 @@ _LOSS_TXT = {"mse_half": "½(a − y)² = ½({a} − {yp})²", "mse": "(a − y)
              "bce_logits": "max(z, 0) − y·z + ln(1 + e^(−|z|)) = max({z}, 0) − {y}·{zp} + ln(1 + e^(−|{z}|))"}
 _DLDA_TEX = {"mse_half": "a - y = {a} - {yp}", "mse": "2(a - y) = 2({a} - {yp})",
              "bce": r"\frac{{a - y}}{{a(1-a)}} = \frac{{{a} - {yp}}}{{{a}\,(1 - {a})}}",
-             "bce_logits": r"\text{not used: this loss takes } z"}
+             "bce_logits": r"\text{{not used: this loss takes }} z"}
 _DLDA_TXT = {"mse_half": "a − y = {a} − {yp}", "mse": "2(a − y) = 2({a} − {yp})",
              "bce": "(a − y) / (a(1 − a)) = ({a} − {yp}) / ({a}·(1 − {a}))",
              "bce_logits": "not used: this loss takes z"}

@@ -1,0 +1,51 @@
+"""Helpers for browser tests (import: ``from helpers import wait_ready``)."""
+
+from __future__ import annotations
+
+READY_TIMEOUT_MS = 90_000
+
+
+def wait_state(root, state: str, timeout: float = READY_TIMEOUT_MS) -> None:
+    """Wait until the widget root (a Locator) has data-state=state."""
+    root.page.wait_for_function(
+        "([el, state]) => el.dataset.state === state", arg=[root.element_handle(), state], timeout=timeout)
+
+
+def wait_ready(root, timeout: float = READY_TIMEOUT_MS) -> None:
+    """Wait until the widget root (a Locator) is live (data-state=ready)."""
+    wait_state(root, "ready", timeout)
+
+
+def set_inputs(root, values: dict[str, str]) -> int:
+    """Put raw strings into a calculator's controls at once and fire one input event.
+
+    Returns the root's update counter before the change; pass it to :func:`wait_update`.
+    """
+    return root.evaluate(
+        """(root, values) => {
+            const before = Number(root.dataset.updates || 0);
+            let last = null;
+            for (const [name, value] of Object.entries(values)) {
+                const control = root.querySelector(`[name="${name}"]`);
+                control.value = value;
+                last = control;
+            }
+            last.dispatchEvent(new Event(last.tagName === "SELECT" ? "change" : "input", {bubbles: true}));
+            return before;
+        }""",
+        values,
+    )
+
+
+def wait_update(root, before: int, timeout: float = 10_000) -> None:
+    """Wait until the calculator applied a result after the change that returned ``before``."""
+    root.page.wait_for_function(
+        "([el, n]) => Number(el.dataset.updates || 0) > n || el.dataset.stale === 'true'",
+        arg=[root.element_handle(), before], timeout=timeout)
+
+
+def outputs(root) -> dict[str, str]:
+    """{KEY: data-value} of every [data-output] in the widget."""
+    return root.evaluate(
+        "root => Object.fromEntries([...root.querySelectorAll('[data-output]')]"
+        ".map(o => [o.dataset.output, o.dataset.value]))")

@@ -1,0 +1,268 @@
+"""The calculator as a reader meets it: live, exact, shareable, robust, offline."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from helpers import outputs, set_inputs, wait_ready, wait_state, wait_update
+
+from biasgrad.web.calculator import DEFAULTS, calculate
+
+pytestmark = pytest.mark.browser
+
+ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "softplus")
+LOSSES = ("mse_half", "mse", "bce", "bce_logits")
+CALC = '[data-widget="calculator"]'
+
+
+ULPS = 4
+
+
+def close(key: str, got: float, want: float) -> bool:
+    """Within a few ulps of CPython (libm's exp/log1p differ by an ulp between glibc and
+    emscripten). The finite-difference keys divide such an ulp by 2h ≈ 1e-5, so they get a
+    relative tolerance instead."""
+    if key == "numeric_dL_db":
+        return math.isclose(got, want, rel_tol=1e-8, abs_tol=1e-12)
+    if key == "numeric_rel_error":
+        return math.isclose(got, want, rel_tol=1e-3, abs_tol=1e-9)
+    return got == want or abs(got - want) <= ULPS * math.ulp(max(abs(got), abs(want)))
+
+
+def assert_same(shown: dict[str, str], expected: dict[str, float | None]) -> None:
+    """Every displayed data-value is CPython's float (within a few ulps; None shows as empty)."""
+    for key, value in expected.items():
+        assert key in shown, f"no [data-output={key}]"
+        if value is None:
+            assert shown[key] == "", key
+        else:
+            assert shown[key] != "" and close(key, float(shown[key]), value), (key, shown[key], value)
+
+
+@pytest.fixture(scope="module")
+def live(browser, site_url):
+    """One page with a live calculator, shared by the value checks (loading Python once)."""
+    from conftest import check_reader, open_reader
+
+    recorder = open_reader(browser, viewport={"width": 1280, "height": 900})
+    recorder.page.goto(site_url)
+    root = recorder.page.locator(CALC).first
+    wait_ready(root)
+    yield root
+    check_reader(recorder)
+    recorder.context.close()
+
+
+def test_reaches_ready_with_one_runtime(reader_page, site_url):
+    reader_page.goto(site_url)
+    root = reader_page.locator(CALC).first
+    assert root.get_attribute("data-state") in ("static", "loading", "ready")
+    wait_ready(root)
+    assert "running in your browser" in root.locator("[data-status]").inner_text()
+    assert root.locator('[data-action="retry"]').is_hidden()
+    assert reader_page.evaluate("window.__biasgradRuntimeStarts") == 1
+    assert_same(outputs(root), calculate(DEFAULTS)["values"])
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_values_equal_cpython(live, activation):
+    """For every loss and a spread of inputs, the browser shows CPython's exact floats."""
+    cases = [
+        {"x": "1.5", "w": "0.8", "b": "0.1", "y": "1", "lr": "0.5"},
+        {"x": "-2.25", "w": "0.3", "b": "-0.7", "y": "0", "lr": "0.1"},
+        {"x": "0.5", "w": "-1.2", "b": "2", "y": "0.3", "lr": "1"},
+    ]
+    for loss in LOSSES:
+        for case in cases:
+            raw = {**case, "activation": activation, "loss": loss}
+            expected = calculate(raw)
+            before = set_inputs(live, raw)
+            if expected["ok"]:
+                wait_update(live, before)
+                assert live.get_attribute("data-stale") is None, raw
+                assert_same(outputs(live), expected["values"])
+            else:
+                field = expected["errors"][0]["field"] or "loss"
+                message = live.locator(f'[data-error-for="{field}"]')
+                message.wait_for(state="visible", timeout=10_000)
+                assert message.inner_text() == expected["errors"][0]["message"]
+                set_inputs(live, {"activation": "sigmoid", "loss": "mse_half"})
+                message.wait_for(state="hidden", timeout=10_000)
+
+
+def test_without_javascript_shows_prerendered_numbers(new_reader, site_url):
+    reader = new_reader(java_script_enabled=False)
+    reader.page.goto(site_url)
+    root = reader.page.locator(CALC).first
+    assert root.get_attribute("data-state") == "static"
+    expected = calculate(DEFAULTS)
+    assert_same(outputs(root), expected["values"])
+    assert root.locator('[data-output="dL_db"]').inner_text() == expected["text"]["dL_db"]
+    assert "∂L/∂b" in root.locator('[data-formula="dL_db"]').inner_text()
+    table = root.locator("[data-figure-table] table")
+    assert table.locator("tbody tr").count() == 6
+    assert "NaN" not in root.inner_text()
+
+
+BAD = [
+    ("x", "", "x is empty"),
+    ("w", "abc", "w must be a finite number, got 'abc'"),
+    ("b", "nan", "b is NaN"),
+    ("y", "inf", "y is +infinity"),
+    ("lr", "-1", "lr must be >= 0"),
+]
+
+
+@pytest.mark.parametrize(("field", "text", "message"), BAD, ids=[f"{f}={t or 'empty'}" for f, t, _ in BAD])
+def test_bad_input_is_explained_at_its_field(live, field, text, message):
+    set_inputs(live, {"x": "1.5", "w": "0.8", "b": "0.1", "y": "1", "lr": "0.5",
+                      "activation": "sigmoid", "loss": "mse_half"})
+    live.page.wait_for_function("el => el.dataset.stale !== 'true'", arg=live.element_handle())
+    good = outputs(live)
+    set_inputs(live, {field: text})
+    note = live.locator(f'[data-error-for="{field}"]')
+    note.wait_for(state="visible", timeout=10_000)
+    assert message in note.inner_text()
+    control = live.locator(f'[name="{field}"]')
+    assert control.get_attribute("aria-invalid") == "true"
+    assert note.get_attribute("id") in control.get_attribute("aria-describedby").split()
+    assert live.get_attribute("data-stale") == "true"
+    assert live.locator("[data-stale-note]").is_visible()
+    assert outputs(live) == good, "the last good result stays"
+    assert "NaN" not in live.locator("[data-results]").inner_text()
+    set_inputs(live, {field: {"x": "1.5", "w": "0.8", "b": "0.1", "y": "1", "lr": "0.5"}[field]})
+    note.wait_for(state="hidden", timeout=10_000)
+    assert live.get_attribute("data-stale") is None
+    assert control.get_attribute("aria-invalid") is None
+
+
+def test_bce_outside_zero_one_is_explained(live):
+    set_inputs(live, {"x": "1.5", "w": "0.8", "b": "2", "y": "1", "lr": "0.5",
+                      "activation": "relu", "loss": "bce"})
+    note = live.locator('[data-error-for="loss"]')
+    note.wait_for(state="visible", timeout=10_000)
+    assert "BCE is undefined here" in note.inner_text()
+    assert live.get_attribute("data-stale") == "true"
+    set_inputs(live, {"activation": "sigmoid", "loss": "mse_half"})
+    note.wait_for(state="hidden", timeout=10_000)
+
+
+def test_slider_and_stepper_change_the_result(live):
+    set_inputs(live, {"x": "1.5", "w": "0.8", "b": "0.1", "y": "1", "lr": "0.5",
+                      "activation": "sigmoid", "loss": "mse_half"})
+    live.page.wait_for_function("el => el.dataset.stale !== 'true'", arg=live.element_handle())
+    before = int(live.get_attribute("data-updates"))
+    live.locator('[data-step][data-for="b"]').last.click()  # + 0.1
+    wait_update(live, before)
+    assert live.locator('[name="b"]').input_value() == "0.2"
+    assert_same(outputs(live), calculate({**DEFAULTS, "b": "0.2"})["values"])
+    before = int(live.get_attribute("data-updates"))
+    live.locator('[data-slider-for="w"]').fill("-1")
+    wait_update(live, before)
+    assert_same(outputs(live), calculate({**DEFAULTS, "b": "0.2", "w": "-1"})["values"])
+
+
+def test_link_reproduces_the_calculation(reader_page, site_url):
+    raw = {"x": "2", "w": "-0.5", "b": "0.25", "y": "0", "activation": "tanh", "loss": "mse", "lr": "0.2"}
+    query = "&".join(f"{k}={v}" for k, v in raw.items())
+    reader_page.goto(site_url + "?" + query)
+    root = reader_page.locator(CALC).first
+    wait_ready(root)
+    reader_page.wait_for_function("el => el.dataset.stale !== 'true'", arg=root.element_handle())
+    assert_same(outputs(root), calculate(raw)["values"])
+    assert root.locator('[name="activation"]').input_value() == "tanh"
+    set_inputs(root, {"b": "0.5"})
+    reader_page.wait_for_function("() => location.search.includes('b=0.5')")
+    assert "activation=tanh" in reader_page.url
+
+
+def test_bad_link_shows_field_errors(reader_page, site_url):
+    reader_page.goto(site_url + "?x=abc&loss=bce")
+    root = reader_page.locator(CALC).first
+    note = root.locator('[data-error-for="x"]')
+    note.wait_for(state="visible")
+    assert "x must be a finite number" in note.inner_text()
+    assert root.get_attribute("data-stale") == "true"
+    assert "NaN" not in root.inner_text()
+
+
+def test_instant_navigation_keeps_one_runtime(reader_page, site_url):
+    page = reader_page
+    page.goto(site_url)
+    root = page.locator(CALC).first
+    wait_ready(root)
+    page.evaluate("window.__notReloaded = true")
+    page.locator("a.md-footer__link--next").click()  # Material's instant navigation
+    page.wait_for_function("() => !document.querySelector('[data-widget=\"calculator\"]')")
+    page.go_back()
+    root = page.locator(CALC).first
+    wait_ready(root)
+    assert page.evaluate("window.__notReloaded") is True, "instant navigation did a full reload"
+    assert page.evaluate("window.__biasgradRuntimeStarts") == 1
+    before = set_inputs(root, {"b": "0.3"})
+    wait_update(root, before)
+    assert_same(outputs(root), calculate({**DEFAULTS, "b": "0.3"})["values"])
+
+
+def test_runtime_failure_shows_error_and_retry_works(reader, site_url):
+    page = reader.page
+    reader.allow_console("404")
+    reader.allow_console("Failed to load resource")
+
+    def missing(route):
+        route.fulfill(status=404, body="not here")
+
+    reader.context.route("**/pyodide.asm.wasm", missing)
+    page.goto(site_url)
+    root = page.locator(CALC).first
+    wait_state(root, "error")
+    status = root.locator("[data-status]").inner_text()
+    assert "could not be loaded" in status and "pyodide.asm.wasm" in status
+    retry = root.locator('[data-action="retry"]')
+    assert retry.is_visible()
+    expected = calculate(DEFAULTS)
+    assert_same(outputs(root), expected["values"])  # the static values stay
+    reader.context.unroute("**/pyodide.asm.wasm", missing)
+    retry.click()
+    wait_ready(root)
+    assert retry.is_hidden()
+    before = set_inputs(root, {"x": "-1"})
+    wait_update(root, before)
+    assert_same(outputs(root), calculate({**DEFAULTS, "x": "-1"})["values"])
+
+
+def test_chart_redraws_on_input_and_theme(live):
+    plot = live.locator("[data-chart] [data-figure-plot]")
+    drawn = int(plot.get_attribute("data-drawn"))
+    assert plot.locator("svg").count() >= 1
+    set_inputs(live, {"b": "0.7"})
+    live.page.wait_for_function("([el, n]) => Number(el.dataset.drawn) > n", arg=[plot.element_handle(), drawn])
+    drawn = int(plot.get_attribute("data-drawn"))
+    live.page.evaluate("document.body.setAttribute('data-md-color-scheme', "
+                       "document.body.getAttribute('data-md-color-scheme') === 'slate' ? 'default' : 'slate')")
+    live.page.wait_for_function("([el, n]) => Number(el.dataset.drawn) > n", arg=[plot.element_handle(), drawn])
+    rows = live.locator("[data-figure-table] tbody tr")
+    assert rows.count() == 6
+
+
+def test_fits_a_phone(new_reader, site_url):
+    reader = new_reader(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                        has_touch=True)
+    reader.page.goto(site_url)
+    root = reader.page.locator(CALC).first
+    wait_ready(root)
+    overflow = reader.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    assert not math.isnan(float(root.locator('[data-output="dL_db"]').get_attribute("data-value")))
+
+
+def test_no_request_leaves_localhost(reader, site_url):
+    """Everything, runtime included, comes from the site (the fixture fails on any other host)."""
+    reader.page.goto(site_url)
+    wait_ready(reader.page.locator(CALC).first)
+    names = {url.rsplit("/", 1)[-1] for url in reader.requests}
+    assert {"pyodide.asm.wasm", "python_stdlib.zip", "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl",
+            "biasgrad-0.1.0-py3-none-any.whl", "katex.min.js", "plot.umd.min.js"} <= names
+    assert all(url.startswith(site_url) for url in reader.requests)
+    assert not reader.foreign
