@@ -144,7 +144,6 @@ def history_figures(history: dict, layers: list[int]) -> list[dict]:
             x_label="epoch", y_label="bias"))
         figs.append(fg.figure(
             *[fg.line(epochs, grads[:, j], name=f"dL/db{j + 1}") for j in range(grads.shape[1])],
-            fg.rule_y([0], name="0", dash=True),
             id=f"training-bias-grad-{slug}", title=f"Bias gradients, {name}",
             caption="dL/db for each neuron, taken at the start of each epoch (full batch, mean over examples).",
             x_label="epoch", y_label="dL/db"))
