@@ -117,7 +117,10 @@ function plotFor(spec, width) {
     y: scaleOf({ domain: spec.y_domain, ...spec.y }),
     marks: series.flatMap((s) => marksFor(s, named)),
   };
-  if (hasCells) options.color = { type: "linear", scheme: "RdBu", legend: true, pivot: 0 };
+  if (hasCells) {
+    const cells = series.find((s) => s.mark === "cell");
+    options.color = { type: "linear", scheme: "RdBu", legend: true, pivot: 0, label: cells.name || null };
+  }
   else if (named) options.color = { domain: names, legend: names.length > 1, scheme: "observable10" };
   return Plot.plot(options);
 }
