@@ -158,8 +158,7 @@ def _activation(p: dict) -> dict:
     table = {"columns": ["z", "f(z) = a", "f′(z) = da/dz"],
              "rows": [[float(z), float(act.value(z)), float(act.derivative(z))] for z in (-6, -4, -2, -1, 0, 1, 2, 4, 6)]
              + [[z0, a0, d0]]}
-    lo = min(-1.2, float(a.min())) if act.name not in ("linear", "relu", "leaky_relu", "softplus") else -2.0
-    hi = 1.2 if act.name in ("sigmoid", "tanh") else 4.0
+    lo, hi = {"sigmoid": (-0.1, 1.1), "tanh": (-1.1, 1.1)}.get(act.name, (-2.0, 4.0))
     fig = fg.figure(
         fg.line(zs, a, name="f(z)"),
         fg.line(zs, d, name="f′(z)", dash=True),
@@ -194,7 +193,7 @@ def _activation(p: dict) -> dict:
     else:
         note = f"f′(z) = {d0:g}."
     return {"figure": fig, "note": note, "readout": [
-        readout("z", "z", z0), readout("a", "a = f(z)", a0), readout("da_dz", "f′(z) = da/dz", d0),
+        readout("a", "a = f(z)", a0), readout("da_dz", "f′(z) = da/dz", d0),
         readout("share", "f′(z) / largest f′", share, 3)]}
 
 
@@ -254,13 +253,15 @@ def _loss_bias(p: dict) -> dict:
     half = 1.2
     tb = np.array([b_now - half, b_now + half])
     series.append(fg.line(tb, L_now + g_now * (tb - b_now), name=f"tangent, slope dL/db = {g_now:.3g}", dash=True))
-    if len(visited) > 1:
-        series.append(fg.arrow(visited[:-1], Lv[:-1], visited[1:], Lv[1:], name="updates taken"))
+    # Every series is always present (empty when there is nothing to draw), so each keeps its
+    # colour and legend entry from one step to the next.
+    series.append(fg.arrow(visited[:-1], Lv[:-1], visited[1:], Lv[1:], name="updates taken"))
     series.append(fg.dot(visited, Lv, name="b after each update", text=[str(i) for i in range(len(visited))]))
-    if lo <= b_now <= hi:
-        series.append(fg.arrow([b_now], [L_now], [b_next], [L_now - lr * g_now * g_now],
-                               name="next step along the tangent", emphasis=True))
-        series.append(fg.dot([b_now], [L_now], name="current b", emphasis=True))
+    inside = lo <= b_now <= hi
+    series.append(fg.arrow([b_now] if inside else [], [L_now] if inside else [],
+                           [b_next] if inside else [], [L_now - lr * g_now * g_now] if inside else [],
+                           name="next step along the tangent", emphasis=True))
+    series.append(fg.dot([b_now] if inside else [], [L_now] if inside else [], name="current b", emphasis=True))
     series.append(fg.rule_x([b_star], name="minimum b*", dash=True))
     rows = [[i, b, float(neuron_point(act, loss, x, w, y, b)[0]), float(neuron_point(act, loss, x, w, y, b)[1])]
             for i, b in enumerate(bs[: k + 2])]
@@ -330,20 +331,20 @@ def _batch_reduction(p: dict) -> dict:
     else:
         db = reduce_over_batch(dZ, p["reduction"])
     neurons = [f"neuron {j + 1}" for j in range(N_OUT)]
-    samples = [f"example {i + 1}" for i in range(n)]
+    samples = [str(i + 1) for i in range(n)]
     cells = fg.figure(
         fg.cell([neurons[j] for i in range(n) for j in range(N_OUT)],
                 [samples[i] for i in range(n) for j in range(N_OUT)],
                 dZ.ravel(), name="dL/dz"),
         title=f"dZ: one row per example, one column per neuron (N = {n})",
         x_label="neuron", y_label="example", x_type="band", y_type="band", id="batch-dZ",
+        height=90 + 26 * n,
         caption="dZ[i, j] = dL_i/dz_ij for a linear output with half squared error: z − y. "
                 "Each column is summed into that neuron's bias gradient.")
     bars = fg.figure(
         fg.bar(neurons, db, name="db"),
-        fg.rule_y([0.0], name="zero"),
         title=f"db = dZ.sum(axis=0) / {divisor}" if divisor != 1 else "db = dZ.sum(axis=0)",
-        x_label="neuron", y_label="db", x_type="band", id="batch-db",
+        x_label="neuron", y_label="db", x_type="band", id="batch-db", height=240,
         caption=REDUCTIONS[p["reduction"]] + f"; the update moves each bias by −lr·db with lr = {p['lr']:g}.",
         table={"columns": ["neuron", "sum", "mean (/N)", "PyTorch mean (/N·n_out)", "chosen db", "−lr·db"],
                "rows": [[neurons[j], float(dZ[:, j].sum()), float(dZ[:, j].sum() / n),
