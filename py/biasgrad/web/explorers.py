@@ -155,9 +155,10 @@ def _activation(p: dict) -> dict:
     a, d = np.asarray(act.value(zs)), np.asarray(act.derivative(zs))
     a0, d0 = float(act.value(z0)), float(act.derivative(z0))
     label = _ACT_LABELS.get(act.name, act.name)
+    points = sorted({-6.0, -4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0, 6.0, z0})
     table = {"columns": ["z", "f(z) = a", "f′(z) = da/dz"],
-             "rows": [[float(z), float(act.value(z)), float(act.derivative(z))] for z in (-6, -4, -2, -1, 0, 1, 2, 4, 6)]
-             + [[z0, a0, d0]]}
+             "rows": [[f"{z:g} (current)" if z == z0 else z, float(act.value(z)), float(act.derivative(z))]
+                      for z in points]}
     lo, hi = {"sigmoid": (-0.1, 1.1), "tanh": (-1.1, 1.1)}.get(act.name, (-2.0, 4.0))
     fig = fg.figure(
         fg.line(zs, a, name="f(z)"),
