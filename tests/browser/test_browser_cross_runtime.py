@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 
 import pytest
 from helpers import wait_ready
@@ -15,6 +16,11 @@ pytestmark = pytest.mark.browser
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "softplus")
 LOSSES = ("mse_half", "mse", "bce", "bce_logits")
 ULPS = 4
+# Pyodide's libm (musl, emscripten) and glibc can differ by an ulp in exp/log1p. Most values agree
+# to the bit or within ULPS; where the module subtracts close numbers (a − y next to a target, BCE
+# near its minimum) an ulp of a becomes many ulps of the result. biasgrad promises ~1e-12 relative
+# accuracy against the exact value, so two runtimes may differ by twice that.
+REL = 2e-12
 
 
 def grid() -> list[dict[str, str]]:
@@ -35,10 +41,21 @@ def agree(key: str, got: float | None, want: float | None) -> bool:
     if got is None or want is None:
         return got is want
     if key == "numeric_dL_db":  # an ulp of libm difference in L, divided by 2h ≈ 1e-5
-        return math.isclose(got, want, rel_tol=1e-8, abs_tol=1e-12)
+        return math.isclose(got, want, rel_tol=1e-6, abs_tol=1e-9)
     if key == "numeric_rel_error":
-        return math.isclose(got, want, rel_tol=1e-2, abs_tol=1e-9)
-    return got == want or abs(got - want) <= ULPS * math.ulp(max(abs(got), abs(want)))
+        return max(got, want) < 1e-5 or math.isclose(got, want, rel_tol=0.5)
+    if got == want or abs(got - want) <= ULPS * math.ulp(max(abs(got), abs(want))):
+        return True
+    return math.isclose(got, want, rel_tol=REL, abs_tol=1e-300)
+
+
+def words(message: str) -> str:
+    """A message with its numbers blanked (they may differ in the last digit)."""
+    return re.sub(r"-?\d[\d.e+-]*", "#", message)
+
+
+def ulps(got: float, want: float) -> float:
+    return abs(got - want) / math.ulp(max(abs(got), abs(want), 5e-324))
 
 
 def test_pyodide_agrees_with_cpython(reader_page, site_url):
@@ -55,16 +72,20 @@ def test_pyodide_agrees_with_cpython(reader_page, site_url):
     )
     assert len(results) == len(cases)
     exact = compared = 0
+    worst: dict[str, float] = {}
     for case, got in zip(cases, results):
         want = calculate(case, full=False)
         assert got["ok"] == want["ok"], case
         if not want["ok"]:
-            assert [e["message"] for e in got["errors"]] == [e["message"] for e in want["errors"]], case
+            assert [(e["field"], words(e["message"])) for e in got["errors"]] == \
+                [(e["field"], words(e["message"])) for e in want["errors"]], case
             continue
-        assert got["warnings"] == want["warnings"], case
+        assert [w["code"] for w in got["warnings"]] == [w["code"] for w in want["warnings"]], case
         for key, value in want["values"].items():
             compared += 1
             exact += got["values"][key] == value
+            if value is not None and got["values"][key] is not None and not key.startswith("numeric"):
+                worst[key] = max(worst.get(key, 0.0), ulps(got["values"][key], value))
             assert agree(key, got["values"][key], value), (case, key, got["values"][key], value)
     assert compared > 5000
-    print(f"{exact}/{compared} values bit-identical")
+    print(f"{exact}/{compared} values bit-identical; worst ulps per key: {worst}")

@@ -149,6 +149,27 @@ def test_an_error_shows_the_snippet_traceback(reader, site_url):
     assert ex.locator("[data-output] [data-chart]").count() == 0
 
 
+def test_a_runaway_example_can_be_stopped(reader, site_url):
+    """Assert an endless loop gets a Stop button, Stop restarts Python, and the next run works."""
+    pg = reader.page
+    pg.goto(site_url + PAGE)
+    mounted(pg)
+    ex = pg.locator("[data-example]").nth(1)
+    editor(ex).fill("while True:\n    pass")
+    ex.locator('[data-action="run"]').click()
+    stop = ex.locator('[data-action="stop"]')
+    stop.wait_for(timeout=30_000)
+    stop.click()
+    pg.wait_for_function("el => Number(el.dataset.runs || 0) >= 1", arg=ex.element_handle(), timeout=30_000)
+    assert ex.get_attribute("data-state") == "error"
+    assert "Stopped" in ex.locator("[data-status]").inner_text()
+    assert stop.count() == 0
+    editor(ex).fill("6 * 7")
+    run(ex)
+    assert ex.get_attribute("data-state") == "ready"
+    assert ex.locator('pre[data-stream="result"]').inner_text() == "42"
+
+
 def test_output_is_escaped(reader, site_url):
     """Assert printed HTML is shown as text, never parsed."""
     pg = reader.page
