@@ -10,7 +10,9 @@
 // Keys in the editor: Tab / Shift+Tab indent and dedent, Enter keeps the indentation,
 // Ctrl/Cmd+Enter runs, Esc leaves the editor (focus moves to Run).
 
-import { call, onProgress } from "./runtime.js";
+import { call, onProgress, restart, runtime } from "./runtime.js";
+
+const STOP_AFTER_MS = 4000; // a run this long gets a Stop button (it restarts the worker)
 
 const INDENT = "    ";
 
@@ -246,15 +248,33 @@ export function mountExample(root) {
     const stop = onProgress((s) => {
       status.textContent = progressText(s);
     });
-    const t0 = performance.now();
+    let t0 = performance.now();
+    // A snippet cannot be interrupted inside the worker (that needs cross-origin isolation), so
+    // a long run offers Stop, which replaces the worker with a fresh one.
+    let stopButton = null;
+    let stopTimer = null;
+    const offerStop = () => {
+      stopButton = document.createElement("button");
+      stopButton.type = "button";
+      stopButton.className = "md-button bg-example__stop";
+      stopButton.dataset.action = "stop";
+      stopButton.textContent = "Stop";
+      stopButton.addEventListener("click", () => {
+        status.textContent = "Stopping: restarting Python…";
+        restart().catch(() => {});
+      });
+      resetButton.after(stopButton);
+    };
     try {
       const options = { prelude: sessionPrelude(root) };
       if (root.dataset.raises) options.raises = root.dataset.raises;
+      await runtime(); // loading Python is not "running too long"
+      t0 = performance.now();
+      stopTimer = setTimeout(offerStop, STOP_AFTER_MS);
       const result = await call("run_example", source.value, options);
       stop();
       const ms = Math.round(performance.now() - t0);
       await renderOutput(output, result, id);
-      root.dataset.runs = String(Number(root.dataset.runs || 0) + 1);
       root.dataset.state = result.ok ? "ready" : "error";
       status.textContent = result.ok
         ? (result.error ? `Raised ${result.error.type}, as intended.` : `Ran in the browser (${ms} ms).`)
@@ -262,8 +282,13 @@ export function mountExample(root) {
     } catch (error) {
       stop();
       root.dataset.state = "error";
-      status.textContent = `Could not run: ${error.message}`;
+      status.textContent = error.message === "The runtime was restarted."
+        ? "Stopped. Python was restarted; run again when ready."
+        : `Could not run: ${error.message}`;
     } finally {
+      clearTimeout(stopTimer);
+      if (stopButton) stopButton.remove();
+      root.dataset.runs = String(Number(root.dataset.runs || 0) + 1);
       running = false;
       runButton.disabled = false;
       runButton.removeAttribute("aria-busy");
