@@ -144,7 +144,6 @@ TRAINING = '[data-widget="training"]'
 def call_in_page(pg, fn: str, *args):
     """Call an exported Python function through the page's own runtime (the same worker)."""
     return pg.evaluate("""async ([fn, args]) => {
-        const url = new URL('assets/biasgrad/runtime.js', document.querySelector('base')?.href || location.href);
         const mod = await import(document.querySelector('script[src$="boot.js"]').src.replace('boot.js', 'runtime.js'));
         return mod.call(fn, ...args);
     }""", [fn, list(args)])
