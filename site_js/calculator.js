@@ -6,7 +6,7 @@
 // (data-value = repr of the float, text = a readable rounding), formulas (KaTeX), warnings, the
 // NumPy code, the chart and the shareable URL. Text always goes in with textContent.
 
-import { call, onProgress, restart, runtime } from "./runtime.js";
+import { call, lastCallDuration, onProgress, restart, runtime } from "./runtime.js";
 import { renderFigure, renderFigureNow } from "./chart.js";
 import { loadKatex, renderTex } from "./vendor.js";
 
@@ -74,15 +74,22 @@ export function mountCalculator(root) {
     }
   }
 
-  // --- the chart and formulas, drawn from the pre-rendered data before Python is up ---------
-  if (chart && chart.dataset.figureSpec) {
-    try {
-      renderFigure(chart, JSON.parse(chart.dataset.figureSpec)).catch((error) => console.warn(error.message));
-    } catch (error) {
-      console.warn("calculator: bad figure spec", error);
+  // --- the chart and formulas: drawn once Python is up (or has failed, or after a while), so
+  // that Plot and KaTeX do not compete with the runtime's download and compile for the CPU.
+  let decorated = false;
+  const decorate = () => {
+    if (decorated || !root.isConnected) return;
+    decorated = true;
+    if (chart && chart.dataset.figureSpec && !chart.__bgSpec) {
+      try {
+        renderFigure(chart, JSON.parse(chart.dataset.figureSpec)).catch((error) => console.warn(error.message));
+      } catch (error) {
+        console.warn("calculator: bad figure spec", error);
+      }
     }
-  }
-  katexReady().then(renderAllTex).catch((error) => console.warn(error.message));
+    katexReady().then(renderAllTex).catch((error) => console.warn(error.message));
+  };
+  setTimeout(decorate, 8000);
 
   // --- runtime state -------------------------------------------------------------------------
   const unsubscribe = onProgress((state) => {
@@ -96,7 +103,7 @@ export function mountCalculator(root) {
     retryButton.hidden = true;
     restart().then(compute, () => {});
   });
-  runtime().then(compute, () => {});
+  runtime().then(compute, decorate);
 
   // --- inputs ----------------------------------------------------------------------------------
   form.addEventListener("input", (event) => {
@@ -176,10 +183,11 @@ export function mountCalculator(root) {
       output.dataset.value = payload.repr[key];
       output.textContent = payload.text[key];
     }
+    const pythonMs = lastCallDuration();
     const chartDone = chart && payload.figure ? renderFigureNow(chart, payload.figure) : Promise.resolve();
     chartDone.then(() => {
       root.dataset.updates = String((Number(root.dataset.updates) || 0) + 1);
-      root.dispatchEvent(new CustomEvent("biasgrad:update", { detail: { ms: performance.now() - started } }));
+      root.dispatchEvent(new CustomEvent("biasgrad:update", { detail: { ms: performance.now() - started, pythonMs } }));
     });
     // Everything below the chart can wait for the next frame.
     requestAnimationFrame(() => {
@@ -202,6 +210,7 @@ export function mountCalculator(root) {
         history.replaceState(history.state, "", payload.url + location.hash);
       }
       live = true;
+      decorate();
     });
     if (!live && syncUrl && payload.url && location.search && location.search !== payload.url) {
       history.replaceState(history.state, "", payload.url + location.hash);

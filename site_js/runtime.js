@@ -20,6 +20,7 @@ let nextId = 1;
 const pending = new Map();
 const listeners = new Set();
 let state = { stage: "idle", loaded: 0, total: 0 };
+let lastCallMs = 0; // time the last call spent in Python (worker side), for benchmarks
 
 function emit(next) {
   state = { ...state, ...next };
@@ -47,6 +48,7 @@ function handle(data) {
     if (state.stage === "error") return;
     emit({ stage: data.stage, loaded: data.loaded, total: data.total });
     if (data.stage === "ready") {
+      globalThis.__biasgradTimings = { ...data.timings, page: Math.round(performance.now()) };
       clearTimeout(timer);
       resolveReady();
     }
@@ -54,6 +56,7 @@ function handle(data) {
     const entry = pending.get(data.id);
     if (!entry) return;
     pending.delete(data.id);
+    lastCallMs = data.ms;
     if (data.ok) entry.resolve(data.value);
     else {
       const error = new Error(data.error ? data.error.message : "Python call failed");
@@ -114,6 +117,10 @@ export function runtime() {
 
 export function status() {
   return state;
+}
+
+export function lastCallDuration() {
+  return lastCallMs;
 }
 
 export function onProgress(listener) {

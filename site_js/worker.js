@@ -13,6 +13,8 @@ let total = 0;
 const received = new Map(); // file name -> bytes counted so far
 let failed = false;
 let lastPost = 0;
+const timings = { start: performance.now() }; // ms since the worker started, per stage
+const prefetched = new Map(); // absolute URL -> Promise<Response>, started early, used once
 
 function loaded() {
   let sum = 0;
@@ -29,6 +31,11 @@ function progress(force = false) {
 
 function setStage(next) {
   stage = next;
+  timings[next] = Math.round(performance.now() - timings.start);
+  if (next === "ready") {
+    postMessage({ type: "progress", stage, loaded: loaded(), total, timings });
+    return;
+  }
   progress(true);
 }
 
@@ -72,6 +79,11 @@ async function count(name, response) {
 const realFetch = self.fetch.bind(self);
 self.fetch = async function fetchWithProgress(input, init) {
   const url = typeof input === "string" ? new URL(input, INDEX_URL).href : input instanceof URL ? input.href : input.url;
+  const early = prefetched.get(url);
+  if (early) {
+    prefetched.delete(url);
+    return early; // already checked and counted
+  }
   let response;
   try {
     response = await realFetch(input, init);
@@ -132,6 +144,23 @@ async function boot() {
   }
   total = manifest.total;
   progress(true);
+  // Download the two wheels while Python compiles and starts; Pyodide's own fetches of these URLs
+  // are answered from here (same integrity check as Pyodide would ask for).
+  for (const file of manifest.files) {
+    if (file.stage === "load-numpy" || file.stage === "load-module") {
+      const href = INDEX_URL + file.path;
+      const request = realFetch(href, { integrity: file.integrity }).then((response) => {
+        if (!response.ok) fatal(`Could not download ${file.name} (HTTP ${response.status}).`);
+        else if (response.body) count(file.name, response.clone());
+        return response;
+      }, (error) => {
+        fatal(`Could not download ${file.name}: the network request failed.`);
+        throw error;
+      });
+      request.catch(() => {});
+      prefetched.set(href, request);
+    }
+  }
   // The interpreter needs the wasm and the standard library before it can start.
   const watch = setInterval(() => {
     if (stage === "download" && received.get("pyodide.asm.wasm") >= sizeOf("pyodide.asm.wasm")
@@ -183,8 +212,9 @@ self.onmessage = async (event) => {
   }
   const pyArgs = args.map((arg) => (arg !== null && typeof arg === "object" ? pyodide.toPy(arg) : arg));
   try {
+    const t0 = performance.now();
     const value = plain(proxy(...pyArgs));
-    postMessage({ type: "result", id, ok: true, value });
+    postMessage({ type: "result", id, ok: true, value, ms: performance.now() - t0 });
   } catch (error) {
     const kind = error && error.type ? error.type : "Error";
     postMessage({ type: "result", id, ok: false, error: { kind, message: String(error && error.message ? error.message : error) } });
