@@ -66,6 +66,13 @@ def _esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _json_attr(data: Any) -> str:
+    """JSON for a data-* attribute (escaped). Not a <script type="application/json">: Material's
+    instant navigation re-creates every <script> of the new page without its type and runs the
+    JSON as JavaScript (a SyntaxError, and the spec is lost)."""
+    return _esc(json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+
+
 def _json_script(data: Any, attr: str) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     text = text.replace("</", "<\\/").replace("<!--", "<\\!--")
@@ -98,7 +105,7 @@ def render_figure(spec: dict, chart_id: str) -> str:
     """
     title = spec.get("title") or ""
     caption = spec.get("caption") or ""
-    parts = [f'<div class="bg-chart" data-chart="{_esc(chart_id)}">', _json_script(spec, "data-figure"),
+    parts = [f'<div class="bg-chart" data-chart="{_esc(chart_id)}" data-figure-spec="{_json_attr(spec)}">',
              f'<figure class="bg-figure" data-figure="{_esc(spec.get("id", ""))}">']
     if title:
         parts.append(f'<div class="bg-figure__title">{_esc(title)}</div>')

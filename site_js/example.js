@@ -134,9 +134,12 @@ export async function drawFigures(scope) {
   if (!containers.length) return;
   const { renderFigure } = await chart();
   for (const container of containers) {
+    // Build-time charts carry the spec in data-figure-spec (an attribute survives Material's
+    // instant navigation; a <script> does not); charts made here carry a script[data-figure].
     const script = container.querySelector("script[data-figure]");
-    if (!script) continue;
-    const spec = JSON.parse(script.textContent);
+    const text = container.dataset.figureSpec ?? (script && script.textContent);
+    if (!text) continue;
+    const spec = JSON.parse(text);
     const first = !container.dataset.chartState;
     await renderFigure(container, spec);
     // The static table stays one click away once the chart is drawn.

@@ -18,7 +18,8 @@ const STAGES = {
 
 function specOf(container) {
   const script = container.querySelector("script[data-figure]");
-  return script ? JSON.parse(script.textContent) : null;
+  const text = container.dataset.figureSpec ?? (script && script.textContent);
+  return text ? JSON.parse(text) : null;
 }
 
 function chartContainer(spec, widgetId) {

@@ -27,7 +27,7 @@ EXPLORERS = {"activations": ["activation"], "loss-landscape": ["loss-bias"],
 SNAPSHOT = """ex => ({
     streams: Object.fromEntries([...ex.querySelectorAll('[data-output] pre[data-stream]')]
         .map(p => [p.dataset.stream, p.textContent])),
-    figures: [...ex.querySelectorAll('[data-output] script[data-figure]')].map(s => JSON.parse(s.textContent)),
+    figures: [...ex.querySelectorAll('[data-output] [data-chart]')].map(c => JSON.parse(c.dataset.figureSpec || c.querySelector('script[data-figure]').textContent)),
 })"""
 
 
@@ -115,7 +115,7 @@ def check_against_cpython(root, name: str, where: str) -> None:
     for (key, text), r in zip(got_readout, want["readout"]):
         msg = same_text(text, r["text"])
         assert msg is None, f"{where} {key}: {msg}"
-    figures = root.evaluate("r => [...r.querySelectorAll('script[data-figure]')].map(s => JSON.parse(s.textContent))")
+    figures = root.evaluate("r => [...r.querySelectorAll('[data-chart]')].map(c => JSON.parse(c.dataset.figureSpec || c.querySelector('script[data-figure]').textContent))")
     msg = same_data(figures, json.loads(json.dumps(want["figures"])))
     assert msg is None, f"{where}: {msg}"
     assert root.locator("[data-note]").inner_text() == want["note"], where
@@ -204,7 +204,9 @@ def test_batch_explorer_sum_grows_with_the_batch_and_mean_does_not(reader, site_
                           const el = r.querySelector('[name=n]'); el.value = String(n);
                           el.dispatchEvent(new Event('input', {bubbles: true})); }""", [reduction, n])
         wait_update(root, before)
-        return json.loads(root.evaluate("r => JSON.stringify(JSON.parse(r.querySelectorAll('script[data-figure]')[1].textContent).series[0].y)"))
+        return json.loads(root.evaluate("r => { const c = r.querySelectorAll('[data-chart]')[1]; "
+                                        "return JSON.stringify(JSON.parse(c.dataset.figureSpec || "
+                                        "c.querySelector('script[data-figure]').textContent).series[0].y); }"))
 
     small, large = set_params("mean", 8), set_params("sum", 8)
     assert large == pytest.approx([8 * v for v in small])

@@ -84,7 +84,7 @@ def snapshot(example) -> dict:
     return example.evaluate("""root => ({
         streams: Object.fromEntries([...root.querySelectorAll('[data-output] pre[data-stream]')]
                    .map(p => [p.dataset.stream, p.textContent])),
-        figures: [...root.querySelectorAll('[data-output] script[data-figure]')].map(s => JSON.parse(s.textContent)),
+        figures: [...root.querySelectorAll('[data-output] [data-chart]')].map(c => JSON.parse(c.dataset.figureSpec || c.querySelector('script[data-figure]').textContent)),
     })""")
 
 
