@@ -92,6 +92,11 @@ def _select_field(uid: str, name: str, symbol: str, what: str, options: dict[str
 </div>"""
 
 
+def _math(tex: str) -> str:
+    """Inline math for hooks/katex.py to typeset at build time (TeX stays if Node is missing)."""
+    return f'<span class="arithmatex">\\({escape(tex)}\\)</span>' if tex else ""
+
+
 def _outputs(payload: dict) -> str:
     from biasgrad.web.calculator import OUTPUTS
 
@@ -105,9 +110,9 @@ def _outputs(payload: dict) -> str:
             sym, tex, what = info[key]
             rows.append(f"""
 <div class="bg-out{' bg-out--key' if key == 'dL_db' else ''}" data-row="{key}">
-  <dt><span class="bg-sym" data-tex="{_attr(tex)}">{escape(sym)}</span> <span class="bg-out__what">{escape(what)}</span></dt>
+  <dt><span class="bg-sym" data-tex="{_attr(tex)}" aria-label="{_attr(sym)}">{_math(tex)}</span> <span class="bg-out__what">{escape(what)}</span></dt>
   <dd><output data-output="{key}" data-value="{_attr(reprs.get(key, ''))}">{escape(texts.get(key, '—'))}</output>
-    <div class="bg-formula" data-formula="{key}" data-tex="{_attr(sub_tex.get(key, ''))}">{escape(sub_txt.get(key, ''))}</div></dd>
+    <div class="bg-formula" data-formula="{key}" data-tex="{_attr(sub_tex.get(key, ''))}" data-text="{_attr(sub_txt.get(key, ''))}">{_math(sub_tex.get(key, ''))}</div></dd>
 </div>""")
         parts.append(f'<section class="bg-calc__group"><h3 class="bg-calc__heading">{escape(title)}</h3>'
                      f'<dl class="bg-calc__list">{"".join(rows)}</dl></section>')

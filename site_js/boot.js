@@ -2,7 +2,7 @@
 // swaps the page content and emits on document$; each emission mounts the widgets of the new view.
 // The Python runtime lives in runtime.js's module scope, so it survives navigation.
 
-import { loadKatex, renderArithmatex } from "./vendor.js";
+import { loadKatex, loadKatexStyles, renderArithmatex, unrenderedMath } from "./vendor.js";
 
 const HERE = import.meta.url;
 
@@ -12,7 +12,9 @@ async function mountView() {
   const examples = content.querySelectorAll("[data-example]");
   const explorers = content.querySelectorAll('[data-widget="explorer"]');
   const trainings = content.querySelectorAll('[data-widget="training"]');
-  const hasMath = content.querySelector(".arithmatex");
+  // hooks/katex.py typesets math at build time; KaTeX's script loads only if some is left.
+  const hasMath = unrenderedMath(content).length > 0;
+  if (content.querySelector(".katex")) loadKatexStyles();
 
   if (calculators.length || examples.length || explorers.length || trainings.length) {
     // Start Python first: it is the long pole; everything else overlaps with it.

@@ -198,7 +198,10 @@ export function mountCalculator(root) {
         formula.dataset.tex = tex;
         formula.dataset.text = payload.substituted_text[key];
         if (katex) renderTex(katex, formula, tex);
-        else formula.textContent = payload.substituted_text[key];
+        else {
+          formula.textContent = payload.substituted_text[key];
+          formula.dataset.pending = "true";
+        }
       }
       showWarnings(payload.warnings || []);
       for (const code of root.querySelectorAll("[data-code]")) {
@@ -278,15 +281,12 @@ export function mountCalculator(root) {
     }
   }
 
+  // Render what the build could not (no Node) and what changed before KaTeX had loaded.
   function renderAllTex(k) {
-    for (const symbol of root.querySelectorAll(".bg-sym[data-tex]")) {
-      if (!symbol.dataset.rendered) {
-        renderTex(k, symbol, symbol.dataset.tex);
-        symbol.dataset.rendered = "true";
-      }
-    }
-    for (const formula of root.querySelectorAll("[data-formula][data-tex]")) {
-      if (formula.dataset.tex) renderTex(k, formula, formula.dataset.tex);
+    for (const element of root.querySelectorAll(".bg-sym[data-tex], [data-formula][data-tex]")) {
+      if (element.querySelector(".katex") && !element.dataset.pending) continue;
+      if (element.dataset.tex) renderTex(k, element, element.dataset.tex);
+      delete element.dataset.pending;
     }
   }
 

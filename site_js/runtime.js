@@ -21,6 +21,7 @@ const pending = new Map();
 const listeners = new Set();
 let state = { stage: "idle", loaded: 0, total: 0 };
 let lastCallMs = 0; // time the last call spent in Python (worker side), for benchmarks
+let workerCreated = 0; // performance.now() when the worker was created (page clock)
 
 function emit(next) {
   state = { ...state, ...next };
@@ -48,7 +49,9 @@ function handle(data) {
     if (state.stage === "error") return;
     emit({ stage: data.stage, loaded: data.loaded, total: data.total });
     if (data.stage === "ready") {
-      globalThis.__biasgradTimings = { ...data.timings, page: Math.round(performance.now()) };
+      globalThis.__biasgradTimings = { ...data.timings, workerCreated: Math.round(workerCreated),
+        readyInPage: data.timings && data.timings.readyEpoch ? Math.round(data.timings.readyEpoch - performance.timeOrigin) : null,
+        page: Math.round(performance.now()) };
       clearTimeout(timer);
       resolveReady();
     }
@@ -57,6 +60,8 @@ function handle(data) {
     if (!entry) return;
     pending.delete(data.id);
     lastCallMs = data.ms;
+    const t = globalThis.__biasgradTimings;
+    if (t && t.firstCallMs === undefined) t.firstCallMs = Math.round(data.ms);
     if (data.ok) entry.resolve(data.value);
     else {
       const error = new Error(data.error ? data.error.message : "Python call failed");
@@ -92,9 +97,11 @@ function start() {
   if (early && early.worker) {
     worker = early.worker;
     queued = early.queue || [];
+    workerCreated = early.created || 0;
   } else {
     try {
       worker = new Worker(WORKER_URL, { type: "module", name: "biasgrad" });
+      workerCreated = performance.now();
     } catch (error) {
       fail(`The Python worker could not start (${error.message}).`);
       return;

@@ -21,6 +21,9 @@ function script(path) {
 
 function stylesheet(path) {
   const href = new URL(path, VENDOR).href;
+  if (!memo.has(href) && [...document.styleSheets].some((sheet) => sheet.href === href)) {
+    memo.set(href, Promise.resolve()); // already in the page's <head> (overrides/main.html)
+  }
   if (!memo.has(href)) {
     const link = document.createElement("link");
     link.rel = "stylesheet";
@@ -29,6 +32,10 @@ function stylesheet(path) {
     memo.set(href, Promise.resolve());
   }
   return memo.get(href);
+}
+
+export function loadKatexStyles() {
+  return stylesheet("katex/katex.min.css");
 }
 
 export function loadKatex() {
@@ -51,9 +58,12 @@ export function renderTex(katex, element, tex, displayMode = false) {
 
 // Material + pymdownx.arithmatex (generic): <span class="arithmatex">\(...\)</span>,
 // <div class="arithmatex">\[...\]</div>.
+export function unrenderedMath(root) {
+  return [...root.querySelectorAll(".arithmatex:not([data-rendered])")];
+}
+
 export function renderArithmatex(katex, root) {
-  for (const element of root.querySelectorAll(".arithmatex")) {
-    if (element.dataset.rendered) continue;
+  for (const element of unrenderedMath(root)) {
     const text = element.textContent.trim();
     const display = element.tagName === "DIV" || text.startsWith("\\[") || text.startsWith("$$");
     const tex = text.replace(/^\\[([]|^\$\$?/, "").replace(/\\[)\]]$|\$\$?$/, "");

@@ -33,6 +33,7 @@ function setStage(next) {
   stage = next;
   timings[next] = Math.round(performance.now() - timings.start);
   if (next === "ready") {
+    timings.readyEpoch = performance.timeOrigin + performance.now();
     postMessage({ type: "progress", stage, loaded: loaded(), total, timings });
     return;
   }
