@@ -239,3 +239,23 @@ def test_training_page_without_javascript(new_reader, site_url):
     assert root.locator('[data-output="layers"]').text_content() == "4 → 8 → 3"
     assert root.locator("[data-chart] table").count() == 6
     assert "softmax cross-entropy" in root.locator("[data-convention]").text_content()
+
+
+def test_instant_navigation_draws_charts_and_mounts_the_widget(reader, site_url):
+    """Assert that moving between pages with Material's instant navigation (no reload) draws the new
+    page's build-time charts and mounts the training widget, without a page error."""
+    pg = reader.page
+    pg.goto(f"{site_url}guide/gradient-check/")
+    pg.wait_for_function("() => document.querySelectorAll('[data-chart][data-chart-state=drawn]').length >= 2")
+    pg.evaluate("window.__notReloaded = true")
+    pg.locator("a.md-footer__link--next").click()  # → the training page
+    root = pg.locator(TRAINING)
+    wait_ready(root)
+    assert pg.evaluate("window.__notReloaded") is True, "instant navigation did a full reload"
+    pg.wait_for_function("el => el.querySelectorAll('[data-charts] [data-chart][data-chart-state=drawn]').length === 6",
+                         arg=root.element_handle(), timeout=20_000)
+    pg.locator("a.md-footer__link--next").click()  # → the context page
+    pg.wait_for_function("() => location.pathname.endsWith('/context/')")
+    pg.wait_for_function("() => { const c = [...document.querySelectorAll('article [data-chart]')];"
+                         " return c.length > 0 && c.every(x => x.dataset.chartState === 'drawn'); }", timeout=20_000)
+    assert pg.evaluate("window.__notReloaded") is True
