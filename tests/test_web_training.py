@@ -245,3 +245,22 @@ def test_hook_prerenders_the_default_run():
     assert html.count("data-chart=") == 6
     assert 'data-output="test_accuracy"' in html
     assert "<table" in html  # the no-JavaScript rendering
+
+
+def test_page_claim_dead_relu_neurons():
+    """Assert the training page's claim: ReLU at lr = 5 (seed 0) ends with 6 of 8 hidden bias
+    gradients exactly 0 and 66.7 % test accuracy."""
+    p = training.train_iris({"lr": "5", "activation": "relu"})
+    grads = series(p, "training-bias-grad-hidden-1")
+    dead = [s for s in grads if all(g == 0 for g in s["y"][-50:])]
+    assert len(dead) == 6
+    assert p["summary_items"][4][2] == "66.7% of 30"
+
+
+def test_page_claim_loss_jumps_at_large_lr():
+    """Assert the training page's claim: tanh at lr = 5 has a loss that goes up between epochs."""
+    p = training.train_iris({"lr": "5", "activation": "tanh"})
+    loss = np.array(series(p, "training-loss")[0]["y"])
+    assert np.max(np.diff(loss)) > 0.5
+    d = training.train_iris(dict(training.DEFAULTS))
+    assert np.max(np.diff(series(d, "training-loss")[0]["y"])) < 0
