@@ -157,6 +157,22 @@ export function renderTable(figure, table) {
     tableEl = el("table");
     host.appendChild(tableEl);
   }
+  // A closed <details> is neither seen nor read aloud: fill it when it opens (saves a few ms on
+  // every input change).
+  if (host.tagName === "DETAILS" && !host.open && tableEl.rows.length) {
+    host.__bgPendingTable = table;
+    if (!host.__bgToggle) {
+      host.__bgToggle = true;
+      host.addEventListener("toggle", () => {
+        if (host.open && host.__bgPendingTable) {
+          const pending = host.__bgPendingTable;
+          host.__bgPendingTable = null;
+          renderTable(figure, pending);
+        }
+      });
+    }
+    return;
+  }
   const thead = el("thead");
   const headRow = el("tr");
   for (const column of table.columns || []) {

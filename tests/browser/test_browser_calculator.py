@@ -103,7 +103,9 @@ def test_without_javascript_shows_prerendered_numbers(new_reader, site_url):
     expected = calculate(DEFAULTS)
     assert_same(outputs(root), expected["values"])
     assert root.locator('[data-output="dL_db"]').inner_text() == expected["text"]["dL_db"]
-    assert "∂L/∂b" in root.locator('[data-formula="dL_db"]').inner_text()
+    formula = root.locator('[data-formula="dL_db"]')
+    assert formula.locator(".katex").count() == 1, "typeset at build time"
+    assert "\\frac{\\partial L}{\\partial b}" in formula.locator("annotation").text_content()
     table = root.locator("[data-figure-table] table")
     assert table.locator("tbody tr").count() == 6
     assert "NaN" not in root.inner_text()
@@ -238,6 +240,7 @@ def test_runtime_failure_shows_error_and_retry_works(reader, site_url):
 
 def test_chart_redraws_on_input_and_theme(live):
     plot = live.locator("[data-chart] [data-figure-plot]")
+    plot.locator("svg").first.wait_for()
     drawn = int(plot.get_attribute("data-drawn"))
     assert plot.locator("svg").count() >= 1
     set_inputs(live, {"b": "0.7"})
@@ -265,8 +268,9 @@ def test_no_request_leaves_localhost(reader, site_url):
     """Everything, runtime included, comes from the site (the fixture fails on any other host)."""
     reader.page.goto(site_url)
     wait_ready(reader.page.locator(CALC).first)
+    reader.page.locator(f"{CALC} [data-figure-plot] svg").first.wait_for()
     names = {url.rsplit("/", 1)[-1] for url in reader.requests}
     assert {"pyodide.asm.wasm", "python_stdlib.zip", "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl",
-            "biasgrad-0.1.0-py3-none-any.whl", "katex.min.js", "plot.umd.min.js"} <= names
+            "biasgrad-0.1.0-py3-none-any.whl", "katex.min.css", "d3.min.js", "plot.umd.min.js"} <= names
     assert all(url.startswith(site_url) for url in reader.requests)
     assert not reader.foreign
