@@ -11,6 +11,7 @@ import { renderFigure, renderFigureNow } from "./chart.js";
 import { loadKatex, renderTex } from "./vendor.js";
 
 const FIELDS = ["x", "w", "b", "y", "activation", "loss", "lr"];
+const DETAILS_DELAY_MS = 90;
 const STAGES = {
   idle: "Waiting to start Python…",
   download: "Downloading the Python runtime",
@@ -57,6 +58,7 @@ export function mountCalculator(root) {
   let inflight = false;
   let queued = false;
   let generation = 0;
+  let detailsTimer = null;
 
   // --- the form starts from the URL (first calculator on the page only) ---------------------
   if (syncUrl) {
@@ -189,37 +191,39 @@ export function mountCalculator(root) {
       root.dataset.updates = String((Number(root.dataset.updates) || 0) + 1);
       root.dispatchEvent(new CustomEvent("biasgrad:update", { detail: { ms: performance.now() - started, pythonMs } }));
     });
-    // Everything below the chart can wait for the next frame.
-    requestAnimationFrame(() => {
-      for (const formula of root.querySelectorAll("[data-formula]")) {
-        const key = formula.dataset.formula;
-        const tex = payload.substituted[key];
-        if (tex === undefined || formula.dataset.tex === tex) continue;
-        formula.dataset.tex = tex;
-        formula.dataset.text = payload.substituted_text[key];
-        if (katex) renderTex(katex, formula, tex);
-        else {
-          formula.textContent = payload.substituted_text[key];
-          formula.dataset.pending = "true";
-        }
-      }
-      showWarnings(payload.warnings || []);
-      for (const code of root.querySelectorAll("[data-code]")) {
-        const text = payload.code[code.dataset.code];
-        if (text !== undefined && code.textContent !== text) code.textContent = text;
-      }
-      if (share && payload.url) share.setAttribute("href", payload.url + location.hash);
-      if (syncUrl && payload.url && live && location.search !== payload.url) {
-        history.replaceState(history.state, "", payload.url + location.hash);
-      }
-      live = true;
-      decorate();
-    });
-    if (!live && syncUrl && payload.url && location.search && location.search !== payload.url) {
-      history.replaceState(history.state, "", payload.url + location.hash);
-    }
+    // Formulas (KaTeX), warnings, code and the URL follow a moment later, once the input pauses:
+    // a slider drag keeps the numbers and the chart at frame rate.
+    clearTimeout(detailsTimer);
+    detailsTimer = setTimeout(() => details(payload), live ? DETAILS_DELAY_MS : 0);
     clearStale();
     root.dataset.state = "ready";
+  }
+
+  function details(payload) {
+    if (!root.isConnected) return;
+    for (const formula of root.querySelectorAll("[data-formula]")) {
+      const key = formula.dataset.formula;
+      const tex = payload.substituted[key];
+      if (tex === undefined || formula.dataset.tex === tex) continue;
+      formula.dataset.tex = tex;
+      formula.dataset.text = payload.substituted_text[key];
+      if (katex) renderTex(katex, formula, tex);
+      else {
+        formula.textContent = payload.substituted_text[key];
+        formula.dataset.pending = "true";
+      }
+    }
+    showWarnings(payload.warnings || []);
+    for (const code of root.querySelectorAll("[data-code]")) {
+      const text = payload.code[code.dataset.code];
+      if (text !== undefined && code.textContent !== text) code.textContent = text;
+    }
+    if (share && payload.url) share.setAttribute("href", payload.url + location.hash);
+    if (syncUrl && payload.url && (live || location.search) && location.search !== payload.url) {
+      history.replaceState(history.state, "", payload.url + location.hash);
+    }
+    live = true;
+    decorate();
   }
 
   function showErrors(errors) {
