@@ -148,8 +148,11 @@ _DLDA_TXT = {"mse_half": "a − y = {a} − {yp}", "mse": "2(a − y) = 2({a} �
 
 
 def _substitute(v: dict[str, float | None], inp: dict[str, float], act: str, loss: str,
-                alpha: float | None) -> tuple[dict[str, str], dict[str, str]]:
-    """Every formula with the reader's numbers put in: (TeX, plain text)."""
+                alpha: float | None, clipped: bool = False) -> tuple[dict[str, str], dict[str, str]]:
+    """Every formula with the reader's numbers put in: (TeX, plain text).
+
+    With ``clipped`` (the module's ``bce_clip`` warning), the loss and ∂L/∂a use the clipped a.
+    """
     t = lambda key, paren=False: _tex(v.get(key) if key in v else inp.get(key), paren=paren)  # noqa: E731
     p = lambda key, paren=False: _plain(v.get(key) if key in v else inp.get(key), paren=paren)  # noqa: E731
     nums_tex = {"z": t("z"), "zp": t("z", True), "a": t("a"), "ap": t("a", True), "y": t("y"),
@@ -158,16 +161,28 @@ def _substitute(v: dict[str, float | None], inp: dict[str, float], act: str, los
                 "yp": p("y", True), "alpha": _plain(alpha)}
     tex: dict[str, str] = {}
     txt: dict[str, str] = {}
+    loss_tex, loss_txt = nums_tex, nums_txt
+    if clipped and v.get("a") is not None:
+        from ..losses import BCE_CLIP
+
+        a_c = BCE_CLIP if v["a"] <= 0.5 else 1.0 - BCE_CLIP
+        loss_tex = {**nums_tex, "a": _tex(a_c), "ap": _tex(a_c, paren=True)}
+        loss_txt = {**nums_txt, "a": _plain(a_c), "ap": _plain(a_c, paren=True)}
 
     tex["z"] = rf"z = w\,x + b = {t('w')} \cdot {t('x', True)} + {t('b', True)} = {t('z')}"
     txt["z"] = f"z = w·x + b = {p('w')}·{p('x', True)} + {p('b', True)} = {p('z')}"
     tex["a"] = "a = " + _ACT_TEX[act].format(**nums_tex) + f" = {t('a')}"
     txt["a"] = "a = " + _ACT_TXT[act].format(**nums_txt) + f" = {p('a')}"
-    tex["loss"] = "L = " + _LOSS_TEX[loss].format(**nums_tex) + f" = {t('loss')}"
-    txt["loss"] = "L = " + _LOSS_TXT[loss].format(**nums_txt) + f" = {p('loss')}"
+    tex["loss"] = "L = " + _LOSS_TEX[loss].format(**loss_tex) + f" = {t('loss')}"
+    txt["loss"] = "L = " + _LOSS_TXT[loss].format(**loss_txt) + f" = {p('loss')}"
     tail_t, tail_p = (f" = {t('dL_da')}", f" = {p('dL_da')}") if v.get("dL_da") is not None else ("", "")
-    tex["dL_da"] = r"\frac{\partial L}{\partial a} = " + _DLDA_TEX[loss].format(**nums_tex) + tail_t
-    txt["dL_da"] = "∂L/∂a = " + _DLDA_TXT[loss].format(**nums_txt) + tail_p
+    dlda_tex, dlda_txt = _DLDA_TEX[loss], _DLDA_TXT[loss]
+    if loss == "bce" and inp.get("y") in (0.0, 1.0):  # the module's exact forms (no 0/0 at a = y)
+        dlda_tex = (r"\frac{{1}}{{1-a}} = \frac{{1}}{{1 - {a}}}" if inp["y"] == 0.0
+                    else r"-\frac{{1}}{{a}} = -\frac{{1}}{{{a}}}")
+        dlda_txt = "1/(1 − a) = 1/(1 − {a})" if inp["y"] == 0.0 else "−1/a = −1/{a}"
+    tex["dL_da"] = r"\frac{\partial L}{\partial a} = " + dlda_tex.format(**loss_tex) + tail_t
+    txt["dL_da"] = "∂L/∂a = " + dlda_txt.format(**loss_txt) + tail_p
     tex["da_dz"] = r"\frac{\partial a}{\partial z} = " + _DADZ_TEX[act].format(**nums_tex) + f" = {t('da_dz')}"
     txt["da_dz"] = "∂a/∂z = " + _DADZ_TXT[act].format(**nums_txt) + f" = {p('da_dz')}"
     tex["dz_db"] = r"\frac{\partial z}{\partial b} = \frac{\partial}{\partial b}(w\,x + b) = 1"
@@ -357,7 +372,8 @@ def calculate(raw: dict[str, Any] | None = None, full: bool = True) -> dict[str,
     alpha = _alpha() if act == "leaky_relu" else None
     payload["repr"] = {k: ("" if v is None else repr(v)) for k, v in values.items()}
     payload["text"] = {k: fmt(v) for k, v in values.items()}
-    payload["substituted"], payload["substituted_text"] = _substitute(values, numbers, act, loss, alpha)
+    clipped = any(w["code"] == "bce_clip" for w in warnings)
+    payload["substituted"], payload["substituted_text"] = _substitute(values, numbers, act, loss, alpha, clipped)
     payload["code"] = _code(numbers, act, loss, alpha, values.get("dL_db"))
     payload["figure"] = calculator_figure.figure(numbers, act, loss, values)
     payload["url"] = query_string(inputs)
