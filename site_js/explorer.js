@@ -140,6 +140,10 @@ export function mountExplorer(root) {
     update();
   });
   syncSteppers();
-  drawFigures(chartBox).catch((error) => console.warn("Chart could not be drawn:", error.message));
-  root.dataset.state = "ready";
+  // "ready" means the reader sees the build-time figure drawn and the controls answer.
+  drawFigures(chartBox)
+    .catch((error) => console.warn("Chart could not be drawn:", error.message))
+    .finally(() => {
+      if (root.dataset.state === "static") root.dataset.state = "ready";
+    });
 }
