@@ -179,7 +179,7 @@ def render_calculator(index: int, preset: dict, sync_url: bool) -> str:
 <p class="bg-calc__stale" data-stale-note hidden>Out of date: the numbers below are for the last valid input. Fix the marked field to update them.</p>
 <div class="bg-calc__body">
 <div class="bg-calc__results" data-results>{_outputs(payload)}</div>
-{_figure(payload["figure"])}
+<div class="bg-calc__charts">{"".join(_figure(spec) for spec in payload["figures"])}</div>
 </div>
 <details class="bg-calc__code" data-code-box>
   <summary>NumPy code for this calculation</summary>

@@ -50,7 +50,7 @@ export function mountCalculator(root) {
   const progressBar = root.querySelector("[data-progress]");
   const retryButton = root.querySelector('[data-action="retry"]');
   const staleNote = root.querySelector("[data-stale-note]");
-  const chart = root.querySelector("[data-chart]");
+  const charts = [...root.querySelectorAll("[data-chart]")]; // payload.figures, in order
   const share = root.querySelector("[data-share]");
   const syncUrl = root.dataset.syncUrl === "true";
   const staleDefault = staleNote.textContent;
@@ -82,7 +82,8 @@ export function mountCalculator(root) {
   const decorate = () => {
     if (decorated || !root.isConnected) return;
     decorated = true;
-    if (chart && chart.dataset.figureSpec && !chart.__bgSpec) {
+    for (const chart of charts) {
+      if (!chart.dataset.figureSpec || chart.__bgSpec) continue;
       try {
         renderFigure(chart, JSON.parse(chart.dataset.figureSpec)).catch((error) => console.warn(error.message));
       } catch (error) {
@@ -186,7 +187,8 @@ export function mountCalculator(root) {
       output.textContent = payload.text[key];
     }
     const pythonMs = lastCallDuration();
-    const chartDone = chart && payload.figure ? renderFigureNow(chart, payload.figure) : Promise.resolve();
+    const figures = payload.figures || [];
+    const chartDone = Promise.all(charts.map((chart, i) => (figures[i] ? renderFigureNow(chart, figures[i]) : null)));
     chartDone.then(() => {
       root.dataset.updates = String((Number(root.dataset.updates) || 0) + 1);
       root.dispatchEvent(new CustomEvent("biasgrad:update", { detail: { ms: performance.now() - started, pythonMs } }));

@@ -106,8 +106,10 @@ def test_without_javascript_shows_prerendered_numbers(new_reader, site_url):
     formula = root.locator('[data-formula="dL_db"]')
     assert formula.locator(".katex").count() == 1, "typeset at build time"
     assert "\\frac{\\partial L}{\\partial b}" in formula.locator("annotation").text_content()
-    table = root.locator("[data-figure-table] table")
-    assert table.locator("tbody tr").count() == 6
+    tables = root.locator("[data-figure-table] table")
+    assert tables.nth(0).locator("tbody tr").count() == 5  # the L(b) chart's points
+    chain = [float(td.get_attribute("data-value")) for td in tables.nth(1).locator("tbody td").all()]
+    assert chain == [expected["values"][k] for k in ("z", "a", "dL_da", "da_dz", "dL_db", "b_next")]
     assert "NaN" not in root.inner_text()
 
 
@@ -239,7 +241,7 @@ def test_runtime_failure_shows_error_and_retry_works(reader, site_url):
 
 
 def test_chart_redraws_on_input_and_theme(live):
-    plot = live.locator("[data-chart] [data-figure-plot]")
+    plot = live.locator("[data-chart] [data-figure-plot]").first
     plot.locator("svg").first.wait_for()
     drawn = int(plot.get_attribute("data-drawn"))
     assert plot.locator("svg").count() >= 1
@@ -249,8 +251,29 @@ def test_chart_redraws_on_input_and_theme(live):
     live.page.evaluate("document.body.setAttribute('data-md-color-scheme', "
                        "document.body.getAttribute('data-md-color-scheme') === 'slate' ? 'default' : 'slate')")
     live.page.wait_for_function("([el, n]) => Number(el.dataset.drawn) > n", arg=[plot.element_handle(), drawn])
-    rows = live.locator("[data-figure-table] tbody tr")
-    assert rows.count() == 6
+    tables = live.locator("[data-figure-table]")
+    assert tables.nth(0).locator("tbody tr").count() == 5  # what the L(b) chart draws
+    assert tables.nth(1).locator("tbody tr").count() == 6  # z, a, dL/da, da/dz, dL/db, b_next
+
+
+def test_chain_chart_shows_the_values_that_drive_the_gradient(live):
+    """Assert the second chart draws one bar per defined chain value with CPython's numbers in
+    its table, and draws no ∂L/∂a bar where BCE on logits leaves it undefined."""
+    chain = live.locator("[data-chart]").nth(1)
+    bars = chain.locator('svg g[aria-label="bar"] rect')
+    for case, drawn in (({}, 6), ({"activation": "sigmoid", "loss": "bce_logits"}, 5)):
+        raw = {**DEFAULTS, **case}
+        before = set_inputs(live, raw)
+        wait_update(live, before)
+        chain.locator("[data-figure-table] summary").click()  # tables fill when opened
+        want = calculate(raw)["values"]
+        cells = chain.locator("[data-figure-table] tbody td")
+        got = [cells.nth(i).get_attribute("data-value") for i in range(cells.count())]
+        expected = [want[k] for k in ("z", "a", "dL_da", "da_dz", "dL_db", "b_next")]
+        assert [None if g in (None, "") else float(g) for g in got] == expected
+        assert bars.count() == drawn
+        chain.locator("[data-figure-table] summary").click()
+    assert "not drawn: ∂L/∂a" in chain.locator("figcaption").inner_text()
 
 
 def test_fits_a_phone(new_reader, site_url):

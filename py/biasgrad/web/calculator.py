@@ -375,6 +375,7 @@ def calculate(raw: dict[str, Any] | None = None, full: bool = True) -> dict[str,
     clipped = any(w["code"] == "bce_clip" for w in warnings)
     payload["substituted"], payload["substituted_text"] = _substitute(values, numbers, act, loss, alpha, clipped)
     payload["code"] = _code(numbers, act, loss, alpha, values.get("dL_db"))
-    payload["figure"] = calculator_figure.figure(numbers, act, loss, values)
+    payload["figures"] = [calculator_figure.figure(numbers, act, loss, values), calculator_figure.chain_figure(values)]
+    payload["figure"] = payload["figures"][0]
     payload["url"] = query_string(inputs)
     return payload

@@ -77,13 +77,13 @@ def figure(inp: dict[str, float], act: str, loss: str, values: dict[str, float |
         series.append({"name": "after one step", "mark": "dot", "x": [b_next], "y": [y_next], "text": ["b′"]})
 
     v = values
+    # What this chart draws; the six chain-rule values are chain_figure's table.
     rows = [
-        ["z = w·x + b", v.get("z")],
-        ["a = f(z)", v.get("a")],
-        ["∂L/∂a", v.get("dL_da")],
-        ["∂a/∂z", v.get("da_dz")],
-        ["∂L/∂b = ∂L/∂a · ∂a/∂z · 1", v.get("dL_db")],
-        ["b′ = b − η·∂L/∂b", v.get("b_next")],
+        ["current bias b", _num(b)],
+        ["loss L(b)", L],
+        ["tangent slope ∂L/∂b", g],
+        ["b′ = b − η·∂L/∂b", b_next],
+        ["loss at b′ (w fixed)", y_next],
     ]
     caption = (f"At b = {_short(b)}: z = {_short(v.get('z'))}, a = {_short(v.get('a'))}. "
                f"The tangent's slope is ∂L/∂b = ∂L/∂a · ∂a/∂z · 1 = {_short(v.get('dL_da'))} · "
@@ -96,4 +96,33 @@ def figure(inp: dict[str, float], act: str, loss: str, values: dict[str, float |
         "y": {"label": "loss L", "type": "linear"},
         "series": series,
         "table": {"columns": ["quantity", "value"], "rows": rows},
+    }
+
+
+CHAIN = (("z", "z"), ("a", "a"), ("dL_da", "∂L/∂a"), ("da_dz", "∂a/∂z"), ("dL_db", "∂L/∂b"), ("b_next", "b′"))
+
+
+def chain_figure(values: dict[str, float | None]) -> dict[str, Any]:
+    """The six numbers that drive the bias gradient, as signed bars (a figure spec).
+
+    Convention: a quantity the module reports as undefined (``None``, e.g. ∂L/∂a for BCE on
+    logits) gets no bar; the table says "—" for it.
+    """
+    keys = [key for key, _ in CHAIN]
+    labels = [label for _, label in CHAIN]
+    heights = [_num(values.get(key)) for key in keys]
+    shown = [(label, h) for label, h in zip(labels, heights) if h is not None]
+    missing = [label for label, h in zip(labels, heights) if h is None]
+    caption = ("∂L/∂b = ∂L/∂a · ∂a/∂z · 1, and b′ = b − η·∂L/∂b. "
+               + (f"Undefined here, so not drawn: {', '.join(missing)}." if missing else
+                  "A bar's sign is the sign of the value."))
+    return {
+        "id": "calculator-chain",
+        "title": "The values that drive the gradient",
+        "caption": caption,
+        "x": {"label": None, "type": "band", "domain": labels},
+        "y": {"label": "value", "type": "linear"},
+        "series": [{"name": "value", "mark": "bar", "x": [s[0] for s in shown], "y": [s[1] for s in shown]}],
+        "table": {"columns": ["quantity", "value"], "rows": [[label, h] for label, h in zip(labels, heights)]},
+        "height": 210,
     }
