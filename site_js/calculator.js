@@ -187,8 +187,9 @@ export function mountCalculator(root) {
       output.textContent = payload.text[key];
     }
     const pythonMs = lastCallDuration();
+    // The main chart (L against b) follows every input; the others follow with the formulas.
     const figures = payload.figures || [];
-    const chartDone = Promise.all(charts.map((chart, i) => (figures[i] ? renderFigureNow(chart, figures[i]) : null)));
+    const chartDone = charts[0] && figures[0] ? renderFigureNow(charts[0], figures[0]) : Promise.resolve();
     chartDone.then(() => {
       root.dataset.updates = String((Number(root.dataset.updates) || 0) + 1);
       root.dispatchEvent(new CustomEvent("biasgrad:update", { detail: { ms: performance.now() - started, pythonMs } }));
@@ -203,6 +204,10 @@ export function mountCalculator(root) {
 
   function details(payload) {
     if (!root.isConnected) return;
+    const figures = payload.figures || [];
+    charts.slice(1).forEach((chart, i) => {
+      if (figures[i + 1]) renderFigureNow(chart, figures[i + 1]).catch((error) => console.warn(error.message));
+    });
     for (const formula of root.querySelectorAll("[data-formula]")) {
       const key = formula.dataset.formula;
       const tex = payload.substituted[key];
