@@ -269,7 +269,7 @@ def test_chain_chart_shows_the_values_that_drive_the_gradient(live):
         # the chain chart follows the formulas, once the input pauses
         rows = [row[1] for row in payload["figures"][1]["table"]["rows"]]
         live.page.wait_for_function(
-            "([el, rows]) => el.__bgSpec && el.__bgSpec.table.rows.every((r, i) => r[1] === rows[i])",
+            "([el, rows]) => el.__bgSpec && el.__bgSpec.table.rows.every((r, i) => (r[1] ?? null) === rows[i])",
             arg=[chain.element_handle(), rows])
         chain.locator("[data-figure-table] summary").click()  # tables fill when opened
         want = payload["values"]
