@@ -148,7 +148,7 @@ export async function drawFigures(scope) {
   }
 }
 
-function figureContainer(spec, id) {
+export function figureContainer(spec, id) {
   const div = document.createElement("div");
   div.className = "bg-chart";
   div.dataset.chart = id;

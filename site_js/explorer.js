@@ -8,7 +8,7 @@
 //   [data-note], [data-status]
 
 import { call } from "./runtime.js";
-import { drawFigures } from "./example.js";
+import { drawFigures, figureContainer } from "./example.js";
 
 function params(form) {
   const out = {};
@@ -18,18 +18,6 @@ function params(form) {
     out[el.name] = el.type === "range" || el.type === "hidden" ? n : el.value;
   }
   return out;
-}
-
-function figureContainer(spec, id) {
-  const div = document.createElement("div");
-  div.className = "bg-chart";
-  div.dataset.chart = id;
-  const script = document.createElement("script");
-  script.type = "application/json";
-  script.dataset.figure = "";
-  script.textContent = JSON.stringify(spec);
-  div.append(script);
-  return div;
 }
 
 function renderReadout(readout, items) {
