@@ -30,7 +30,8 @@ log = logging.getLogger("mkdocs.hooks.assets")
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_DIR = Path(os.environ.get("BIASGRAD_RUNTIME_DIR") or ROOT / ".cache" / "runtime")
 WHEEL_CACHE = ROOT / ".cache" / "wheel"
-PYODIDE_VERSION = "0.27.7"
+# The pin's one home is tools/runtime_pins.json (also read by tools/fetch_runtime.py).
+PYODIDE_VERSION = json.loads((ROOT / "tools" / "runtime_pins.json").read_text())["pyodide_version"]
 RUNTIME_FILES = (
     "pyodide.mjs",
     "pyodide.asm.js",
@@ -58,11 +59,8 @@ def _fail(message: str) -> None:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _numpy_wheel_name() -> tuple[str, str]:
@@ -162,9 +160,7 @@ def on_post_build(config, **kwargs):
     (pyodide_dir / wheel_rel).parent.mkdir(parents=True)
     shutil.copy2(wheel, pyodide_dir / wheel_rel)
 
-    stages = {"pyodide.asm.wasm": "download", "pyodide.asm.js": "download",
-              "python_stdlib.zip": "download", "pyodide-lock.json": "download",
-              "pyodide.mjs": "download", numpy_wheel: "load-numpy", wheel_rel: "load-module"}
+    stages = {**dict.fromkeys(RUNTIME_FILES, "download"), numpy_wheel: "load-numpy", wheel_rel: "load-module"}
     manifest = {
         "pyodide": PYODIDE_VERSION,
         "wheel": wheel_rel,
