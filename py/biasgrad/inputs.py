@@ -107,6 +107,14 @@ def _normalise(text: str) -> str:
     return str(text).strip().lower().replace("-", "_").replace(" ", "_")
 
 
+def _lookup(registry: dict, field: str, text: str):
+    """``registry[name]`` for a user-typed name, or a BiasgradError listing the valid names."""
+    key = _normalise(text)
+    if key not in registry:
+        raise BiasgradError(f"unknown {field} {_shown(str(text))!r}; choose one of: {', '.join(registry)}", field)
+    return registry[key]
+
+
 def parse_activation(text: str) -> "Activation":
     """Look an activation up by name (case-insensitive, ``-`` or ``_``).
 
@@ -121,12 +129,7 @@ def parse_activation(text: str) -> "Activation":
     """
     from .activations import ACTIVATIONS
 
-    key = _normalise(text)
-    if key not in ACTIVATIONS:
-        raise BiasgradError(
-            f"unknown activation {_shown(str(text))!r}; choose one of: {', '.join(ACTIVATIONS)}", "activation"
-        )
-    return ACTIVATIONS[key]
+    return _lookup(ACTIVATIONS, "activation", text)
 
 
 def parse_loss(text: str) -> "Loss":
@@ -143,7 +146,4 @@ def parse_loss(text: str) -> "Loss":
     """
     from .losses import LOSSES
 
-    key = _normalise(text)
-    if key not in LOSSES:
-        raise BiasgradError(f"unknown loss {_shown(str(text))!r}; choose one of: {', '.join(LOSSES)}", "loss")
-    return LOSSES[key]
+    return _lookup(LOSSES, "loss", text)
