@@ -28,28 +28,17 @@ async function mountView() {
     const { mountCalculator } = await import(new URL("./calculator.js", HERE).href);
     for (const root of calculators) mountCalculator(root);
   }
-  if (examples.length) {
+  for (const [roots, module, mount, what] of [
+    [examples, "./example.js", "mountExample", "Examples"],
+    [explorers, "./explorer.js", "mountExplorer", "Explorers"],
+    [trainings, "./training.js", "mountTraining", "The training widget"],
+  ]) {
+    if (!roots.length) continue;
     try {
-      const { mountExample } = await import(new URL("./example.js", HERE).href);
-      for (const root of examples) mountExample(root);
+      const mod = await import(new URL(module, HERE).href);
+      for (const root of roots) mod[mount](root);
     } catch (error) {
-      console.warn("Examples could not start:", error.message);
-    }
-  }
-  if (explorers.length) {
-    try {
-      const { mountExplorer } = await import(new URL("./explorer.js", HERE).href);
-      for (const root of explorers) mountExplorer(root);
-    } catch (error) {
-      console.warn("Explorers could not start:", error.message);
-    }
-  }
-  if (trainings.length) {
-    try {
-      const { mountTraining } = await import(new URL("./training.js", HERE).href);
-      for (const root of trainings) mountTraining(root);
-    } catch (error) {
-      console.warn("The training widget could not start:", error.message);
+      console.warn(`${what} could not start:`, error.message);
     }
   }
 }
