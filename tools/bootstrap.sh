@@ -3,7 +3,7 @@
 #   .venv/           Python deps from requirements/dev.lock (hash-checked) + biasgrad (editable)
 #   node_modules/    npm deps from package-lock.json (npm ci)
 #   .cache/runtime/  Pyodide 0.27.7 + the NumPy 2.0.2 wasm wheel, hashes checked
-#   /usr/bin/chromium  Debian's chromium, for the browser tests (only with --with-browser)
+#   chromium, firefox-esr, webkit2gtk-driver, xvfb  Debian's, for the browser tests (only with --with-browser)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,11 +14,22 @@ say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 stamp_ok() { [[ -f "$2" ]] && [[ "$(cat "$2")" == "$(sha256sum "$1" | cut -d' ' -f1)" ]]; }
 stamp_write() { sha256sum "$1" | cut -d' ' -f1 > "$2"; }
 
-if [[ $with_browser == 1 ]] && ! command -v chromium >/dev/null 2>&1; then
-  say "installing Debian's chromium (apt)"
-  SUDO=""; [[ $(id -u) != 0 ]] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+# The three engines the browser tests drive, all from Debian's archive (never a browser download):
+#   chromium (Playwright), firefox-esr (puppeteer-core over WebDriver BiDi),
+#   webkit2gtk-driver = WebKitWebDriver + MiniBrowser (Selenium), under xvfb-run.
+if [[ $with_browser == 1 ]]; then
+  missing=()
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v firefox-esr >/dev/null 2>&1 || missing+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb xauth)
+  [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
+  if (( ${#missing[@]} )); then
+    say "installing from Debian's archive (apt): ${missing[*]}"
+    SUDO=""; [[ $(id -u) != 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
 fi
 
 PYTHON="${PYTHON:-python3}"
