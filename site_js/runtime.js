@@ -7,9 +7,18 @@
 //   onProgress(listener)  -> unsubscribe; listener({stage, loaded, total, message?}) is called
 //                            at once with the current state, then on every change
 //   restart()             -> terminate the worker and start a fresh one (the retry button)
+//
+// Loading fails on a stall, never on the total time: a slow but healthy download (100 KB/s) or a
+// slow engine (WebKit takes 20–100 s) keeps going as long as bytes, stages or the worker's
+// heartbeats (every 5 s outside downloads) keep coming. The limit is generous; tests may lower it
+// with globalThis.__biasgradStallMs before this module loads.
 
 const WORKER_URL = new URL("./worker.js", import.meta.url);
-const TIMEOUT_MS = 90_000;
+const STALL_MS = Number(globalThis.__biasgradStallMs) || 120_000;
+const STAGE_WORDS = {
+  download: "downloading", "start-python": "starting Python", "load-numpy": "loading NumPy",
+  "load-module": "loading the biasgrad module",
+};
 
 let worker = null;
 let readyPromise = null;
@@ -20,6 +29,7 @@ let nextId = 1;
 const pending = new Map();
 const listeners = new Set();
 let state = { stage: "idle", loaded: 0, total: 0 };
+let files = []; // the worker's files still in flight (for the stall message)
 let lastCallMs = 0; // time the last call spent in Python (worker side), for benchmarks
 let workerCreated = 0; // performance.now() when the worker was created (page clock)
 
@@ -47,6 +57,9 @@ function handle(data) {
   if (!data || typeof data !== "object") return;
   if (data.type === "progress") {
     if (state.stage === "error") return;
+    const moved = data.stage !== state.stage || data.loaded !== state.loaded || data.stage !== "download";
+    if (moved) armStall();
+    files = data.files || files;
     emit({ stage: data.stage, loaded: data.loaded, total: data.total });
     if (data.stage === "ready") {
       globalThis.__biasgradTimings = { ...data.timings, workerCreated: Math.round(workerCreated),
@@ -71,6 +84,26 @@ function handle(data) {
   } else if (data.type === "fatal") {
     fail(data.message);
   }
+}
+
+function megabytes(bytes) {
+  return `${(bytes / 1e6).toFixed(1)}`;
+}
+
+function stalled() {
+  const seconds = Math.round(STALL_MS / 1000);
+  let what = STAGE_WORDS[state.stage] || "loading";
+  if (state.stage === "download") {
+    const names = files.length ? ` ${files.join(", ")}` : "";
+    const amount = state.total ? ` (${megabytes(state.loaded)} of ${megabytes(state.total)} MB)` : "";
+    what = `downloading${names}${amount}`;
+  }
+  fail(`Loading Python stalled while ${what}: nothing moved for ${seconds} s. Check the connection and retry.`);
+}
+
+function armStall() {
+  clearTimeout(timer);
+  timer = setTimeout(stalled, STALL_MS);
 }
 
 function supported() {
@@ -113,8 +146,8 @@ function start() {
     event.preventDefault?.();
     fail("The Python worker could not start: a runtime file is missing or broken.");
   };
+  armStall();
   for (const data of queued) handle(data);
-  timer = setTimeout(() => fail("Loading Python took too long (over 90 seconds)."), TIMEOUT_MS);
 }
 
 export function runtime() {
@@ -155,5 +188,6 @@ export function restart() {
   pending.clear();
   readyPromise = null;
   state = { stage: "idle", loaded: 0, total: 0 };
+  files = [];
   return runtime();
 }

@@ -4,6 +4,8 @@
 // Protocol (ARCHITECTURE.md): in {id, fn, args}; out {type: "progress", stage, loaded, total},
 // {type: "result", id, ok, value | error}, {type: "fatal", message}.
 
+import { DownloadError, httpProblem, networkProblem, verify } from "./download.js";
+
 const INDEX_URL = new URL("../pyodide/", import.meta.url).href;
 const MANIFEST_URL = INDEX_URL + "manifest.json";
 
@@ -15,6 +17,7 @@ let failed = false;
 let lastPost = 0;
 const timings = { start: performance.now() }; // ms since the worker started, per stage
 const prefetched = new Map(); // absolute URL -> Promise<Response>, started early, used once
+const started = new Set(); // names of files whose bytes are being counted
 
 function loaded() {
   let sum = 0;
@@ -26,7 +29,12 @@ function progress(force = false) {
   const now = performance.now();
   if (!force && now - lastPost < 50) return; // at most 20 updates a second
   lastPost = now;
-  postMessage({ type: "progress", stage, loaded: loaded(), total });
+  postMessage({ type: "progress", stage, loaded: loaded(), total, files: inFlight() });
+}
+
+// Files whose download has started and not finished (named in a stall message).
+function inFlight() {
+  return [...started].filter((name) => (received.get(name) || 0) < sizeOf(name));
 }
 
 function setStage(next) {
@@ -46,6 +54,15 @@ function fatal(message) {
   postMessage({ type: "fatal", message });
 }
 
+// Once the reader has the failure in words, Pyodide's own follow-up rejections (e.g. parsing a
+// 404 page as pyodide-lock.json) are noise, not an unhandled error.
+self.addEventListener("unhandledrejection", (event) => {
+  if (failed) event.preventDefault();
+});
+self.addEventListener("error", (event) => {
+  if (failed) event.preventDefault();
+});
+
 function fileName(url) {
   try {
     return new URL(url, INDEX_URL).pathname.split("/").pop();
@@ -58,23 +75,17 @@ function isOurs(url) {
   return typeof url === "string" && url.startsWith(INDEX_URL);
 }
 
-// Count bytes as they arrive: read a clone's body, hand the untouched original to Pyodide so
-// WebAssembly.instantiateStreaming (and Chrome's wasm code cache) still work.
-async function count(name, response) {
-  try {
-    const reader = response.body.getReader();
-    let bytes = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-      received.set(name, bytes);
-      progress();
-    }
-    progress(true);
-  } catch {
-    /* the original response reports its own errors */
-  }
+// Count and verify bytes as they arrive (download.js): read a clone's body, hand the untouched
+// original to Pyodide so WebAssembly.instantiateStreaming (and Chrome's wasm code cache) still work.
+const checks = []; // every verification started, so a late generic error can wait for a precise one
+function check(name, response) {
+  if (!response.body) return;
+  started.add(name);
+  const done = verify(name, response, entryFor(name), (bytes) => {
+    received.set(name, bytes);
+    progress();
+  }).then(() => progress(true), (error) => fatal(error.message));
+  checks.push(done);
 }
 
 const realFetch = self.fetch.bind(self);
@@ -89,34 +100,40 @@ self.fetch = async function fetchWithProgress(input, init) {
   try {
     response = await realFetch(input, init);
   } catch (error) {
-    if (isOurs(url)) fatal(`Could not download ${fileName(url)}: the network request failed.`);
+    if (isOurs(url)) fatal(networkProblem(fileName(url)).message);
     throw error;
   }
   if (isOurs(url)) {
-    if (!response.ok) {
-      fatal(`Could not download ${fileName(url)} (HTTP ${response.status}).`);
-    } else if (response.body && fileName(url) !== "manifest.json") {
-      count(fileName(url), response.clone());
-    }
+    if (!response.ok) fatal(httpProblem(fileName(url), response).message);
+    else if (fileName(url) !== "manifest.json") check(fileName(url), response.clone());
   }
   return response;
 };
 
-// pyodide.asm.js arrives through importScripts/import(), not fetch: take its size from the
-// resource timing entry once it is in.
-try {
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      const name = fileName(entry.name);
-      if (name === "pyodide.asm.js") {
-        received.set(name, entry.encodedBodySize || entry.decodedBodySize || 0);
-        progress(true);
-      }
-    }
-  }).observe({ type: "resource", buffered: true });
-} catch {
-  /* progress just skips that file */
+// Start a download of one of our files ahead of its user; the user's fetch gets this response.
+// With keep = false (files that import() loads) the body is only read, to fill the HTTP cache.
+function prefetch(file, keep = true) {
+  const href = INDEX_URL + file.path;
+  const request = realFetch(href).then((response) => {
+    if (!response.ok) fatal(httpProblem(file.name, response).message);
+    else check(file.name, response.clone());
+    return response;
+  }, (error) => {
+    fatal(networkProblem(file.name).message);
+    throw error;
+  });
+  request.catch(() => {});
+  if (keep) {
+    prefetched.set(href, request);
+    return request;
+  }
+  return request.then((response) => response.arrayBuffer()).catch(() => {});
 }
+
+// A heartbeat while Python compiles or starts (no bytes move then): runtime.js counts a stall
+// only when neither bytes, nor stages, nor (outside downloads) heartbeats arrive for a long while.
+// A worker blocked in one long synchronous step sends none; the limit there is generous.
+setInterval(() => { if (!failed && stage !== "ready") progress(true); }, 5000);
 
 let api = null; // name -> PyProxy of the exported function, held for the worker's lifetime
 let pyodide = null;
@@ -130,37 +147,41 @@ function plain(value) {
   return value;
 }
 
+const manifestPromise = realFetch(MANIFEST_URL, { cache: "no-cache" }).then(async (response) => {
+  if (!response.ok) throw httpProblem("manifest.json", response);
+  try {
+    return await response.json();
+  } catch {
+    throw new DownloadError("manifest.json is not valid JSON: the server sent a different file.");
+  }
+}, () => {
+  throw networkProblem("manifest.json");
+});
+manifestPromise.catch((error) => fatal(error.message));
+
+function entryFor(name) {
+  return manifestPromise.then((m) => m.files.find((f) => f.name === name) || null);
+}
+
 async function boot() {
-  const manifestPromise = realFetch(MANIFEST_URL, { cache: "no-cache" }).then((r) => {
-    if (!r.ok) throw new Error(`HTTP ${r.status}`);
-    return r.json();
-  });
+  // pyodide.mjs and pyodide.asm.js arrive through import(), which cannot be checked: fetch them
+  // first (verified, counted); import() then reads the browser's HTTP cache.
+  const mjs = prefetch({ name: "pyodide.mjs", path: "pyodide.mjs" }, false);
+  prefetch({ name: "pyodide.asm.js", path: "pyodide.asm.js" }, false);
+  // Pyodide reads the lock file in a promise nobody awaits if it fails: check its status first.
+  const lock = await prefetch({ name: "pyodide-lock.json", path: "pyodide-lock.json" }).catch(() => null);
+  await mjs;
+  if (failed || !lock || !lock.ok) return;
   const { loadPyodide } = await import(INDEX_URL + "pyodide.mjs");
   const pyodidePromise = loadPyodide({ indexURL: INDEX_URL, fullStdLib: false });
-  try {
-    manifest = await manifestPromise;
-  } catch (error) {
-    fatal(`Could not download the runtime manifest (${error.message}).`);
-    return;
-  }
+  pyodidePromise.catch(() => {}); // awaited below; a manifest failure must not leave it unhandled
+  manifest = await manifestPromise;
   total = manifest.total;
   progress(true);
   // Download the two wheels while Python compiles and starts; Pyodide's own fetches of these URLs
-  // are answered from here (same integrity check as Pyodide would ask for).
+  // are answered from here.
   for (const file of manifest.files) {
-    if (file.stage === "load-numpy" || file.stage === "load-module") {
-      const href = INDEX_URL + file.path;
-      const request = realFetch(href, { integrity: file.integrity }).then((response) => {
-        if (!response.ok) fatal(`Could not download ${file.name} (HTTP ${response.status}).`);
-        else if (response.body) count(file.name, response.clone());
-        return response;
-      }, (error) => {
-        fatal(`Could not download ${file.name}: the network request failed.`);
-        throw error;
-      });
-      request.catch(() => {});
-      prefetched.set(href, request);
-    }
+    if (file.stage === "load-numpy" || file.stage === "load-module") prefetch(file);
   }
   // The interpreter needs the wasm and the standard library before it can start.
   const watch = setInterval(() => {
@@ -195,8 +216,11 @@ function sizeOf(name) {
   return file ? file.size : Infinity;
 }
 
-const ready = boot().catch((error) => {
-  fatal(`Python could not start: ${error && error.message ? error.message : error}`);
+const ready = boot().catch(async (error) => {
+  // A download's own check names the file precisely; give it a moment to report first.
+  await Promise.race([Promise.allSettled(checks), new Promise((r) => setTimeout(r, 3000))]);
+  if (error instanceof DownloadError) fatal(error.message);
+  else fatal(`Python could not start: ${error && error.message ? error.message : error}`);
 });
 
 self.onmessage = async (event) => {

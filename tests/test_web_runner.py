@@ -13,7 +13,7 @@ def test_last_expression_is_shown_like_a_repl():
     """Assert statements run, print() goes to stdout, and the final expression's repr is the result."""
     r = run_example("x = 20\nprint('x is', x)\nx + 22")
     assert r == {"ok": True, "stdout": "x is 20\n", "result": "42", "error": None,
-                 "figures": [], "expected": None}
+                 "figures": [], "expected": None, "cut": {"stdout": 0, "frames": 0, "message": 0}}
 
 
 @pytest.mark.parametrize("code", ["x = 1", "print(1)", "None", "def f():\n    return 1", ""],
@@ -147,3 +147,51 @@ def test_system_exit_is_reported_not_raised():
     """Assert exit() in a snippet ends the snippet, not the worker or the build."""
     r = run_example("import sys\nsys.exit(3)")
     assert r["ok"] is False and r["error"]["type"] == "SystemExit"
+
+
+def test_a_million_deep_recursion_is_capped_collapsed_and_says_so():
+    """Assert the 10**6-recursion case comes back short: the limit is capped (and printed), the
+    repeated frame collapses as in CPython, and the snippet's limit does not leak into the next run."""
+    import sys
+
+    before = sys.getrecursionlimit()
+    code = "import sys\nsys.setrecursionlimit(10**6)\ndef f(n):\n    return f(n + 1)\nf(0)\n"
+    r = run_example(code)
+    assert r["ok"] is False and r["error"]["type"] == "RecursionError"
+    assert "sys.setrecursionlimit(1000000): capped at 10,000" in r["stdout"]
+    tb = r["error"]["traceback"]
+    assert tb.count("return f(n + 1)") == 3  # three shown, the rest counted
+    repeated = int(tb.split("[Previous line repeated ")[1].split(" more")[0].replace(",", ""))
+    assert 9_000 < repeated < 10_000
+    assert len(tb) < 1_000
+    assert sys.getrecursionlimit() == before
+
+
+def test_mutual_recursion_keeps_the_first_and_last_frames():
+    """Assert a pattern CPython cannot collapse (f -> g -> f) is cut in the middle, with a count."""
+    r = run_example("def f(n):\n    return g(n)\ndef g(n):\n    return f(n)\nf(0)\n")
+    tb = r["error"]["traceback"].splitlines()
+    assert tb[1:3] == ["  line 5", "    f(0)"]
+    assert tb[-1].startswith("RecursionError")
+    cut = [line for line in tb if "more traceback entries not shown" in line]
+    assert len(cut) == 1 and r["cut"]["frames"] == int(cut[0].split()[1].replace(",", ""))
+    assert len(tb) < 200
+
+
+def test_huge_stdout_is_cut_and_says_how_much():
+    """Assert print('x' * 10**7) keeps the first 50,000 characters and counts the rest."""
+    r = run_example('print("x" * 10**7)')
+    assert r["stdout"].startswith("x" * 50_000 + "\n… output cut: 9,950,001 more characters")
+    assert len(r["stdout"]) < 50_200 and r["cut"]["stdout"] == 9_950_001
+
+
+def test_many_small_prints_are_cut_too():
+    r = run_example("for i in range(100_000):\n    print(i)")
+    assert r["cut"]["stdout"] > 0 and "output cut" in r["stdout"]
+    assert r["stdout"].startswith("0\n1\n2\n")
+
+
+def test_a_huge_error_message_is_cut():
+    r = run_example("raise ValueError('v' * 10**6)")
+    assert r["error"]["message"].endswith("(980,000 more characters)")
+    assert r["cut"]["message"] == 980_000

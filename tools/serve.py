@@ -8,6 +8,9 @@
 * The runtime and vendor libraries (``assets/pyodide/``, ``assets/vendor/``) are cacheable for
   a week, so a second visit reuses them and Chrome's compiled-wasm cache; HTML, the site's own
   scripts and the manifest are revalidated on every load (``no-cache`` + Last-Modified → 304).
+* Only a success (2xx, 304) is ever cacheable: an error (404, 500, …) is sent with
+  ``Cache-Control: no-store``, so a file that was missing once is fetched again on Retry, on
+  reload and in a new tab as soon as the server has it.
 
 Used by the README's serve command, the browser tests and ``tools/bench.py``.
 """
@@ -50,9 +53,17 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = TYPES
     protocol_version = "HTTP/1.1"
 
+    status = 200
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.status = code
+        super().send_response(code, message)
+
     def end_headers(self) -> None:
         path = self.path.split("?", 1)[0]
-        if path.startswith(LONG_CACHE) and not path.endswith("manifest.json"):
+        if not (200 <= self.status < 300 or self.status == 304):
+            self.send_header("Cache-Control", "no-store")
+        elif path.startswith(LONG_CACHE) and not path.endswith("manifest.json"):
             self.send_header("Cache-Control", "public, max-age=604800")
         else:
             self.send_header("Cache-Control", "no-cache")
@@ -94,16 +105,18 @@ def built_port(site_dir: Path) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def make_server(directory: Path, port: int = 0, verbose: bool = False) -> Server:
-    handler = functools.partial(Handler, directory=str(directory))
+def make_server(directory: Path, port: int = 0, verbose: bool = False,
+                handler_class: type[Handler] = Handler) -> Server:
+    handler = functools.partial(handler_class, directory=str(directory))
     server = Server(("127.0.0.1", port), handler)
     server.verbose = verbose
     return server
 
 
-def serve_in_thread(directory: Path, port: int = 0) -> tuple[Server, str]:
+def serve_in_thread(directory: Path, port: int = 0,
+                    handler_class: type[Handler] = Handler) -> tuple[Server, str]:
     """Start a server in a daemon thread; return it and its base URL (for tests and benchmarks)."""
-    server = make_server(directory, port)
+    server = make_server(directory, port, handler_class=handler_class)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 

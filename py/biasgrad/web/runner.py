@@ -8,7 +8,13 @@ evaluates that one, and returns plain data::
      "result": str | None,  # repr() of the final expression, None if there is none or it is None
      "error": None | {"type", "message", "line", "traceback"},  # traceback: the snippet's frames only
      "figures": [FIGURE],   # every figure passed to biasgrad.web.figures.show(), in order
-     "expected": str | None}   # options["raises"], echoed
+     "expected": str | None,   # options["raises"], echoed
+     "cut": {"stdout": int, "frames": int, "message": int}}  # what the limits below left out
+
+Output is bounded, so a runaway snippet comes back fast and says what was cut: stdout keeps its
+first ``MAX_STDOUT`` characters, a traceback collapses a frame repeated more than three times in
+a row as CPython does ("[Previous line repeated N more times]") and keeps at most ``MAX_FRAMES``
+entries, the exception's message at most ``MAX_REPR`` characters.
 
 Options (all optional): ``raises`` – an exception class name the example is meant to raise
 (``"BiasgradError"``; a base-class name such as ``"ValueError"`` matches too); ``prelude`` – a
@@ -22,8 +28,9 @@ import ast
 import contextlib
 import io
 import sys
-import traceback
+import linecache
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 from biasgrad.web import figures as _figures
@@ -31,6 +38,10 @@ from biasgrad.web import figures as _figures
 FILENAME = "<example>"
 PRELUDE_FILENAME = "<earlier example>"
 MAX_REPR = 20_000
+MAX_STDOUT = 50_000  # characters of printed output kept
+MAX_FRAMES = 60  # traceback entries kept (the first and last half), after collapsing repeats
+REPEAT_CUTOFF = 3  # as CPython's traceback: identical frames shown before "[Previous line repeated]"
+MAX_RECURSION = 10_000  # sys.setrecursionlimit() in a snippet is capped here (and undone after)
 
 __all__ = ["run_example", "split_last_expression", "FILENAME"]
 
@@ -61,10 +72,94 @@ def _matches(exc: BaseException, name: str | None) -> bool:
     return any(cls.__name__ == name for cls in type(exc).__mro__)
 
 
+class _CappedBuffer(io.StringIO):
+    """stdout/stderr that keeps the first ``limit`` characters and counts the rest."""
+
+    def __init__(self, limit: int = MAX_STDOUT) -> None:
+        super().__init__()
+        self.limit = limit
+        self.kept = 0
+        self.dropped = 0
+
+    def write(self, text: str) -> int:
+        n = len(text)
+        room = self.limit - self.kept
+        if room <= 0:
+            self.dropped += n
+            return n
+        if n > room:
+            super().write(text[:room])
+            self.kept = self.limit
+            self.dropped += n - room
+            return n
+        self.kept += n
+        super().write(text)
+        return n
+
+    def text(self) -> str:
+        out = self.getvalue()
+        if self.dropped:
+            out = (out.rstrip("\n") + f"\n… output cut: {self.dropped:,} more characters not shown "
+                   f"(the first {self.limit:,} are above)\n")
+        return out
+
+
+def _snippet_frames(tb: Any) -> tuple[list[tuple[str, int, str]], int]:
+    """The snippet's frames as (filename, lineno, name), with runs of one repeated frame collapsed
+    as CPython does: ("", count, "") stands for "[Previous line repeated count more times]".
+    Walks the traceback without building a FrameSummary per frame (a million-deep recursion
+    would take a minute to extract); returns the entries and how many were dropped beyond
+    MAX_FRAMES."""
+    entries: list[tuple[str, int, str]] = []
+    last: tuple[str, int, str] | None = None
+    repeats = 0
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename in (FILENAME, PRELUDE_FILENAME):
+            key = (code.co_filename, tb.tb_lineno, code.co_name)
+            if key == last:
+                repeats += 1
+            else:
+                if repeats > REPEAT_CUTOFF - 1:
+                    entries.append(("", repeats - (REPEAT_CUTOFF - 1), ""))
+                last, repeats = key, 0
+            if repeats < REPEAT_CUTOFF:
+                entries.append(key)
+        tb = tb.tb_next
+    if repeats > REPEAT_CUTOFF - 1:
+        entries.append(("", repeats - (REPEAT_CUTOFF - 1), ""))
+    dropped = 0
+    if len(entries) > MAX_FRAMES:
+        half = MAX_FRAMES // 2
+        dropped = len(entries) - MAX_FRAMES
+        entries = entries[:half] + [("", -dropped, "")] + entries[-half:]
+    return entries, dropped
+
+
+@contextlib.contextmanager
+def _bounded_recursion(buffer: io.StringIO) -> Iterator[None]:
+    """During a run, sys.setrecursionlimit(n) sets min(n, MAX_RECURSION) and says so."""
+    real, before = sys.setrecursionlimit, sys.getrecursionlimit()
+
+    def capped(limit: int) -> None:
+        if limit > MAX_RECURSION:
+            buffer.write(f"sys.setrecursionlimit({limit}): capped at {MAX_RECURSION:,} "
+                         "in the guide's examples\n")
+        real(min(limit, MAX_RECURSION))
+
+    sys.setrecursionlimit = capped
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit = real
+        real(before)
+
+
 def _format_error(exc: BaseException, code: str) -> dict:
     lines = code.splitlines()
     out = []
     line = None
+    dropped_frames = 0
     if isinstance(exc, SyntaxError) and exc.filename in (FILENAME, PRELUDE_FILENAME):
         line = exc.lineno
         src = exc.text if exc.text is not None else (lines[line - 1] if line and line <= len(lines) else "")
@@ -77,25 +172,32 @@ def _format_error(exc: BaseException, code: str) -> dict:
             out.append("    " + " " * caret + "^")
         message = exc.msg
     else:
-        frames = [f for f in traceback.extract_tb(exc.__traceback__)
-                  if f.filename in (FILENAME, PRELUDE_FILENAME)]
+        frames, dropped_frames = _snippet_frames(exc.__traceback__)
         if frames:
             out.append("Traceback (most recent call last):")
-        for f in frames:
-            where = "line" if f.filename == FILENAME else "earlier example, line"
-            name = "" if f.name == "<module>" else f", in {f.name}"
-            out.append(f"  {where} {f.lineno}{name}")
-            text = f.line
-            if not text and f.filename == FILENAME and f.lineno and f.lineno <= len(lines):
-                text = lines[f.lineno - 1]
+        for filename, lineno, fname in frames:
+            if not filename:
+                out.append(f"  [Previous line repeated {lineno:,} more times]" if lineno > 0
+                           else f"  … {-lineno:,} more traceback entries not shown …")
+                continue
+            where = "line" if filename == FILENAME else "earlier example, line"
+            name = "" if fname == "<module>" else f", in {fname}"
+            out.append(f"  {where} {lineno}{name}")
+            text = linecache.getline(filename, lineno) if filename != FILENAME else ""
+            if not text and filename == FILENAME and lineno and lineno <= len(lines):
+                text = lines[lineno - 1]
             if text:
                 out.append(f"    {text.strip()}")
-            if f.filename == FILENAME:
-                line = f.lineno
+            if filename == FILENAME:
+                line = lineno
         message = str(exc)
+    cut_message = max(len(message) - MAX_REPR, 0)
+    if cut_message:
+        message = message[:MAX_REPR] + f"… ({cut_message:,} more characters)"
     name = type(exc).__name__
     out.append(f"{name}: {message}" if message else name)
-    return {"type": name, "message": message, "line": line, "traceback": "\n".join(out)}
+    return {"type": name, "message": message, "line": line, "traceback": "\n".join(out),
+            "cut_frames": dropped_frames, "cut_message": cut_message}
 
 
 def _warn(buffer: io.StringIO, message: Any, category: type, filename: str, lineno: int) -> None:
@@ -134,7 +236,7 @@ def run_example(code: str, options: Any = None) -> dict:
     prelude = list(opts.get("prelude") or [])
     code = str(code).replace("\r\n", "\n")
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
-    buffer = io.StringIO()
+    buffer = _CappedBuffer()
     result = None
     error = None
     exc_obj: BaseException | None = None
@@ -147,7 +249,7 @@ def run_example(code: str, options: Any = None) -> dict:
                     pass
         del figs[:]
         with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer), \
-                warnings.catch_warnings(), _quiet_floating_point():
+                warnings.catch_warnings(), _quiet_floating_point(), _bounded_recursion(buffer):
             warnings.simplefilter("always")
             warnings.showwarning = lambda msg, cat, fn, ln, *a, **k: _warn(buffer, msg, cat, fn, ln)
             try:
@@ -164,8 +266,11 @@ def run_example(code: str, options: Any = None) -> dict:
             except BaseException as exc:  # noqa: BLE001 - everything a reader can write
                 exc_obj = exc
         figures = [_figures.plain(f) for f in figs]
+    cut = {"stdout": buffer.dropped, "frames": 0, "message": 0}
     if exc_obj is not None:
         error = _format_error(exc_obj, code)
+        cut["frames"], cut["message"] = error.pop("cut_frames"), error.pop("cut_message")
+        exc_obj.__traceback__ = None  # a deep recursion's frames are freed now, not later
     if expected:
         ok = exc_obj is not None and _matches(exc_obj, expected)
         if exc_obj is None:
@@ -175,5 +280,5 @@ def run_example(code: str, options: Any = None) -> dict:
     else:
         ok = exc_obj is None
     sys.stdout.flush()
-    return {"ok": ok, "stdout": buffer.getvalue(), "result": result, "error": error,
-            "figures": figures, "expected": expected}
+    return {"ok": ok, "stdout": buffer.text(), "result": result, "error": error,
+            "figures": figures, "expected": expected, "cut": cut}
