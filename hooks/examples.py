@@ -284,7 +284,7 @@ def render_explorer(name: str, params: dict, widget_id: str) -> str:
     return (
         f'<div class="bg-explorer" data-widget="explorer" data-explorer="{_esc(name)}" data-state="static" '
         f'id="{_esc(widget_id)}" data-params="{_esc(json.dumps(view["params"]))}">'
-        f'<form class="bg-explorer__controls" data-controls onsubmit="return false">{controls}</form>'
+        f'<form class="bg-explorer__controls" data-controls>{controls}</form>'
         f'<div class="bg-explorer__readout" data-readout aria-live="polite">{render_readout(view["readout"])}</div>'
         f'<div class="bg-explorer__chart">{figs}</div>'
         f'<p class="bg-explorer__note" data-note>{_esc(view.get("note", ""))}</p>'

@@ -81,7 +81,7 @@ def render_widget(widget_id: str) -> str:
     return (
         f'<div class="bg-training" data-widget="training" data-state="static" id="{_esc(widget_id)}" '
         f'data-defaults="{_esc(json.dumps(DEFAULTS))}">'
-        f'<form class="bg-training__controls" data-controls onsubmit="return false">'
+        f'<form class="bg-training__controls" data-controls>'
         f'{render_controls(CONTROLS, payload["config_text"], widget_id)}'
         f'<div class="bg-training__buttons">'
         f'<button type="submit" class="md-button md-button--primary" data-action="train" disabled>Train</button>'

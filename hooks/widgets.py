@@ -166,7 +166,7 @@ def render_calculator(index: int, preset: dict, sync_url: bool) -> str:
     fields += _select_field(uid, "loss", "L", "loss", LOSS_LABELS, inputs["loss"])
     code = payload["code"]
     return f"""<div class="bg-calc" data-widget="calculator" data-state="static" data-preset="{_attr(json.dumps(raw))}"{' data-sync-url="true"' if sync_url else ''} id="{uid}">
-<form class="bg-calc__form" novalidate aria-label="Calculator inputs" onsubmit="return false">
+<form class="bg-calc__form" novalidate aria-label="Calculator inputs">
   <div class="bg-calc__fields">{fields}
   </div>
 </form>

@@ -43,6 +43,12 @@ async function mountView() {
   }
 }
 
+// A widget's form never submits (Enter in a field would reload the page). One listener for every
+// view, instead of inline onsubmit handlers, which a strict Content-Security-Policy blocks.
+document.addEventListener("submit", (event) => {
+  if (event.target.closest && event.target.closest("[data-widget]")) event.preventDefault();
+});
+
 if (globalThis.document$ && typeof globalThis.document$.subscribe === "function") {
   globalThis.document$.subscribe(() => {
     mountView().catch((error) => console.error(error));

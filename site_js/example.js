@@ -10,8 +10,9 @@
 // Keys in the editor: Tab / Shift+Tab indent and dedent, Enter keeps the indentation,
 // Ctrl/Cmd+Enter runs, Esc leaves the editor (focus moves to Run).
 
-import { call, onProgress, restart, runtime } from "./runtime.js";
+import { call, memoryBytes, onProgress, restart, runtime } from "./runtime.js";
 
+const MEMORY_LIMIT = 512 * 2 ** 20; // above this, offer "Restart Python" (wasm memory never shrinks)
 const STOP_AFTER_MS = 4000; // a run this long gets a Stop button (it restarts the worker)
 
 const INDENT = "    ";
@@ -191,6 +192,41 @@ function progressText(s) {
   return "Running…";
 }
 
+// What the runner's output limits left out, in words (the texts themselves say where).
+function cutNote(cut) {
+  if (!cut) return "";
+  const parts = [];
+  if (cut.stdout) parts.push("printed output");
+  if (cut.frames) parts.push("traceback");
+  if (cut.message) parts.push("error message");
+  return parts.length ? ` Long ${parts.join(", ")} cut (see the note in the output).` : "";
+}
+
+// Once Python's memory passes MEMORY_LIMIT, offer a fresh worker next to the Run button.
+function offerRestart(root, after, status) {
+  const old = root.querySelector('[data-action="restart"]');
+  const bytes = memoryBytes();
+  if (bytes <= MEMORY_LIMIT) {
+    if (old) old.remove();
+    return;
+  }
+  const note = ` Python now holds ${Math.round(bytes / 2 ** 20)} MB of memory, which the browser never gives back.`;
+  status.textContent += note;
+  if (old) return;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "md-button bg-example__restart";
+  button.dataset.action = "restart";
+  button.textContent = "Restart Python";
+  button.addEventListener("click", () => {
+    button.remove();
+    status.textContent = "Restarting Python…";
+    restart().then(() => { status.textContent = "Python restarted with fresh memory."; },
+      (error) => { status.textContent = `Could not restart Python: ${error.message}`; });
+  });
+  after.after(button);
+}
+
 function sessionPrelude(root) {
   const session = root.dataset.session;
   if (!session) return [];
@@ -282,6 +318,8 @@ export function mountExample(root) {
       status.textContent = result.ok
         ? (result.error ? `Raised ${result.error.type}, as intended.` : `Ran in the browser (${ms} ms).`)
         : `${result.error.type} on line ${result.error.line ?? "?"}.`;
+      status.textContent += cutNote(result.cut);
+      offerRestart(root, resetButton, status);
     } catch (error) {
       stop();
       root.dataset.state = "error";

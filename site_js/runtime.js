@@ -7,6 +7,7 @@
 //   onProgress(listener)  -> unsubscribe; listener({stage, loaded, total, message?}) is called
 //                            at once with the current state, then on every change
 //   restart()             -> terminate the worker and start a fresh one (the retry button)
+//   memoryBytes()         -> the worker's wasm memory after the last call (Restart Python offer)
 //
 // Loading fails on a stall, never on the total time: a slow but healthy download (100 KB/s) or a
 // slow engine (WebKit takes 20–100 s) keeps going as long as bytes, stages or the worker's
@@ -30,6 +31,7 @@ const pending = new Map();
 const listeners = new Set();
 let state = { stage: "idle", loaded: 0, total: 0 };
 let files = []; // the worker's files still in flight (for the stall message)
+let memory = 0; // bytes of the worker's wasm memory after the last call
 let lastCallMs = 0; // time the last call spent in Python (worker side), for benchmarks
 let workerCreated = 0; // performance.now() when the worker was created (page clock)
 
@@ -73,6 +75,7 @@ function handle(data) {
     if (!entry) return;
     pending.delete(data.id);
     lastCallMs = data.ms;
+    if (data.memory) memory = data.memory;
     const t = globalThis.__biasgradTimings;
     if (t && t.firstCallMs === undefined) t.firstCallMs = Math.round(data.ms);
     if (data.ok) entry.resolve(data.value);
@@ -163,6 +166,11 @@ export function lastCallDuration() {
   return lastCallMs;
 }
 
+// Bytes of WebAssembly memory the running Python holds (it never shrinks; restart() frees it).
+export function memoryBytes() {
+  return memory;
+}
+
 export function onProgress(listener) {
   listeners.add(listener);
   listener(state);
@@ -189,5 +197,6 @@ export function restart() {
   readyPromise = null;
   state = { stage: "idle", loaded: 0, total: 0 };
   files = [];
+  memory = 0;
   return runtime();
 }

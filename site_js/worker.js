@@ -138,6 +138,12 @@ setInterval(() => { if (!failed && stage !== "ready") progress(true); }, 5000);
 let api = null; // name -> PyProxy of the exported function, held for the worker's lifetime
 let pyodide = null;
 
+// The size of Python's WebAssembly memory: it grows and is never given back.
+function wasmBytes() {
+  const heap = pyodide && pyodide._module && pyodide._module.HEAP8;
+  return heap ? heap.buffer.byteLength : 0;
+}
+
 function plain(value) {
   if (value && typeof value.toJs === "function") {
     const js = value.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
@@ -239,7 +245,7 @@ self.onmessage = async (event) => {
   try {
     const t0 = performance.now();
     const value = plain(proxy(...pyArgs));
-    postMessage({ type: "result", id, ok: true, value, ms: performance.now() - t0 });
+    postMessage({ type: "result", id, ok: true, value, ms: performance.now() - t0, memory: wasmBytes() });
   } catch (error) {
     const kind = error && error.type ? error.type : "Error";
     postMessage({ type: "result", id, ok: false, error: { kind, message: String(error && error.message ? error.message : error) } });

@@ -16,7 +16,8 @@ from serve import serve_in_thread  # noqa: E402
 def served(tmp_path):
     (tmp_path / "assets" / "pyodide").mkdir(parents=True)
     (tmp_path / "assets" / "pyodide" / "pyodide.asm.wasm").write_bytes(b"\0asm" + bytes(60))
-    (tmp_path / "index.html").write_text("<p>hi</p>")
+    (tmp_path / "index.html").write_text(
+        '<head><meta http-equiv="Content-Security-Policy" content="default-src \'self\'; script-src \'self\' \'sha256-AAA=\'"></head><p>hi</p>')
     server, url = serve_in_thread(tmp_path)
     yield server.server_address[1]
     server.shutdown()
@@ -53,3 +54,11 @@ def test_pages_are_revalidated(served):
     response = get(served, "/")
     assert response.status == 200
     assert response.getheader("Cache-Control") == "no-cache"
+
+
+def test_a_page_gets_its_own_policy_as_a_header_other_files_the_base(served):
+    from serve import BASE_CSP
+
+    assert get(served, "/").getheader("Content-Security-Policy") == "default-src 'self'; script-src 'self' 'sha256-AAA='"
+    assert get(served, "/assets/pyodide/pyodide.asm.wasm").getheader("Content-Security-Policy") == BASE_CSP
+    assert "wasm-unsafe-eval" in BASE_CSP and "'unsafe-inline'" not in BASE_CSP.split("script-src")[1].split(";")[0]

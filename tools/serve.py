@@ -8,6 +8,8 @@
 * The runtime and vendor libraries (``assets/pyodide/``, ``assets/vendor/``) are cacheable for
   a week, so a second visit reuses them and Chrome's compiled-wasm cache; HTML, the site's own
   scripts and the manifest are revalidated on every load (``no-cache`` + Last-Modified → 304).
+* Every success carries a Content-Security-Policy header: a page's own (the meta hooks/csp.py
+  wrote, with its inline scripts' hashes), else the site-wide ``BASE_CSP``.
 * Only a success (2xx, 304) is ever cacheable: an error (404, 500, …) is sent with
   ``Cache-Control: no-store``, so a file that was missing once is fetched again on Retry, on
   reload and in a new tab as soon as the server has it.
@@ -46,6 +48,11 @@ TYPES = {
     ".html": "text/html; charset=utf-8",
     "": "application/octet-stream",
 }
+CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"')
+# The site-wide policy for everything but pages (pages carry their own, with their inline
+# scripts' hashes, in a meta written by hooks/csp.py; served here as the header too).
+BASE_CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data:")
 LONG_CACHE = ("/assets/pyodide/", "/assets/vendor/", "/assets/javascripts/", "/assets/stylesheets/")
 
 
@@ -68,14 +75,28 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         else:
             self.send_header("Cache-Control", "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
+        if 200 <= self.status < 300 or self.status == 304:
+            self.send_header("Content-Security-Policy", self.page_policy() or BASE_CSP)
         super().end_headers()
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+    def page_policy(self) -> str | None:
+        """The policy in the served page's own CSP meta (None for anything but a page)."""
+        target = Path(self.translate_path(self.path))
+        if target.is_dir():
+            target = target / "index.html"
+        if target.suffix != ".html" or not target.is_file():
+            return None
+        with target.open(encoding="utf-8", errors="replace") as handle:
+            found = CSP_META.search(handle.read(4096))
+        return found.group(1).replace("&#x27;", "'") if found else None
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         if getattr(self.server, "verbose", False):
             super().log_message(format, *args)
 
 
 class Server(http.server.ThreadingHTTPServer):
+    verbose = False
     daemon_threads = True
     allow_reuse_address = True
 
@@ -95,7 +116,7 @@ def free_port() -> int:
     """A TCP port that is free on 127.0.0.1 right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        return int(probe.getsockname()[1])
 
 
 def built_port(site_dir: Path) -> int | None:

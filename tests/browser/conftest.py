@@ -44,6 +44,8 @@ ARGS = [
 ]
 LOCAL_HOSTS = {"127.0.0.1"}
 READY_TIMEOUT_MS = 90_000
+CSP_REPORTER = """document.addEventListener("securitypolicyviolation", (e) =>
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${e.sourceFile}:${e.lineNumber}`));"""
 
 
 def pytest_collection_modifyitems(config, items):
@@ -137,6 +139,8 @@ def open_reader(browser, **context_options) -> Recorder:
     recorder = Recorder()
     context = browser.new_context(**context_options)
     context.route("**/*", recorder._route)
+    # Every page is served with its Content-Security-Policy (tools/serve.py): any violation fails.
+    context.add_init_script(CSP_REPORTER)
     page = context.new_page()
     page.on("console", recorder._console)
     page.on("pageerror", lambda error: recorder.console_errors.append(f"pageerror: {error}"))
