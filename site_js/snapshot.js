@@ -215,8 +215,19 @@ export function scheduleSnapshot({ lookup, onDone }) {
   }, IDLE_MS);
 }
 
-function startMaker(lookup, onDone) {
-  if (lookup && lookup.declined) return onDone({ saved: false, reason: "the reader chose to forget the saved Python" });
+async function declined() {
+  try {
+    return !!(await caches.match(DECLINED_URL, { cacheName: CACHE_NAME }));
+  } catch {
+    return false;
+  }
+}
+
+async function startMaker(lookup, onDone) {
+  // asked again now: the reader may have pressed "Forget" since this worker started
+  if ((lookup && lookup.declined) || (await declined())) {
+    return onDone({ saved: false, reason: "the reader chose to forget the saved Python" });
+  }
   if (typeof Worker !== "function") return onDone({ saved: false, reason: "this browser has no nested workers" });
   let maker;
   try {

@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -111,11 +112,11 @@ FORGET = """async () => {
   await (await caches.open(CACHE_NAME)).put(DECLINED_URL, new Response("bench"));
 }"""
 
-def median(values):
+def median(values: "list[float] | list[int]") -> float:
     return round(statistics.median(values), 1)
 
 
-def percentile(values, q):
+def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
     return round(ordered[k], 2)
@@ -124,13 +125,13 @@ def percentile(values, q):
 class Visit:
     """One page load in a context: time to the first result, requests and bytes until then."""
 
-    def __init__(self, context, url: str, marker: str):
+    def __init__(self, context: Any, url: str, marker: str) -> None:
         self.context, self.url, self.marker = context, url, marker
-        self.requests = []
+        self.requests: list[Any] = []
         self.listener = lambda request: self.requests.append(request)
         context.on("requestfinished", self.listener)
 
-    def run(self, timeout_ms: float = 120_000):
+    def run(self, timeout_ms: float = 120_000) -> tuple[Any, dict[str, Any]]:
         page = self.context.new_page()
         page.goto(self.url)
         page.wait_for_function(f"() => window.{self.marker} !== undefined", timeout=timeout_ms)
@@ -138,6 +139,7 @@ class Visit:
         done = list(self.requests)
         self.context.remove_listener("requestfinished", self.listener)
         total = 0
+        request: Any
         for request in done:
             try:
                 sizes = request.sizes()
@@ -152,7 +154,7 @@ class Visit:
                       "longtasks": before, "timings": timings}
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--changes", type=int, default=100)
@@ -184,10 +186,11 @@ def main(argv=None) -> int:
 
 
 def load() -> float:
+    """The 1-minute load average: how busy the shared machine was."""
     return round(os.getloadavg()[0], 2)
 
 
-def new_profile(p):
+def new_profile(p: Any) -> tuple[str, Any]:
     """A fresh on-disk profile, as a reader's browser has: Playwright's default contexts are
     off-the-record, where Chrome keeps no compiled-wasm cache."""
     profile = tempfile.mkdtemp(prefix="biasgrad-profile-")
@@ -197,7 +200,8 @@ def new_profile(p):
     return profile, context
 
 
-def guide_flow(p, guide: str, run: int, args, out: dict) -> None:
+def guide_flow(p: Any, guide: str, run: int, args: argparse.Namespace, out: dict[str, Any]) -> None:
+    """Cold visit (snapshot made after it, input latency on run 0), warm restored, warm after Forget."""
     profile, context = new_profile(p)
     try:
         out["load"].append(load())
@@ -221,7 +225,8 @@ def guide_flow(p, guide: str, run: int, args, out: dict) -> None:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def bare_flow(p, bare: str, out: dict) -> None:
+def bare_flow(p: Any, bare: str, out: dict[str, Any]) -> None:
+    """The bare Pyodide + NumPy page, cold and warm, in its own fresh profile."""
     profile, context = new_profile(p)
     try:
         page, first = Visit(context, bare, "__firstResult").run()
@@ -236,7 +241,7 @@ def bare_flow(p, bare: str, out: dict) -> None:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def page_tasks(browser, base: str, path: str, site: Path) -> dict:
+def page_tasks(browser: Any, base: str, path: str) -> dict[str, Any]:
     """Longest main-thread task from navigation until 3 s after the load event."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(INIT)
@@ -249,21 +254,23 @@ def page_tasks(browser, base: str, path: str, site: Path) -> dict:
             "tasks": [(round(t["start"]), round(t["duration"])) for t in tasks]}
 
 
-def measure(sync_playwright, base: str, args, site: Path) -> dict:
+def measure(sync_playwright: Any, base: str, args: argparse.Namespace, site: Path) -> dict[str, Any]:
     guide, bare = base, base + "__bench/bare.html"
-    out: dict = {k: [] for k in ("cold", "warm_snapshot", "warm_plain", "made", "bare_cold", "bare_warm", "load")}
+    out: dict[str, Any] = {k: [] for k in ("cold", "warm_snapshot", "warm_plain", "made", "bare_cold", "bare_warm", "load")}
     out["latencies"] = []
     pages = ["", *sorted(str(p.parent.relative_to(site)) + "/" for p in site.glob("guide/*/index.html"))]
-    per_page: dict[str, list] = {path: [] for path in pages}
+    per_page: dict[str, list[dict[str, Any]]] = {path: [] for path in pages}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for run in range(args.runs):
-            flows = [lambda: guide_flow(p, guide, run, args, out), lambda: bare_flow(p, bare, out)]
-            for flow in (flows if run % 2 == 0 else flows[::-1]):
-                flow()
+            for flow in (("guide", "bare") if run % 2 == 0 else ("bare", "guide")):
+                if flow == "guide":
+                    guide_flow(p, guide, run, args, out)
+                else:
+                    bare_flow(p, bare, out)
         for _ in range(args.page_runs):
             for path in pages:
-                per_page[path].append(page_tasks(browser, base, path, site))
+                per_page[path].append(page_tasks(browser, base, path))
         plain = browser.new_context()
         plain.add_init_script(INIT)
         loaded = []
@@ -278,7 +285,7 @@ def measure(sync_playwright, base: str, args, site: Path) -> dict:
         plain.close()
         browser.close()
 
-    def ms(entries):
+    def ms(entries: list[dict[str, Any]]) -> float:
         return median([e["ms"] for e in entries])
 
     cold_guide, cold_bare = ms(out["cold"]), ms(out["bare_cold"])
