@@ -17,7 +17,7 @@
 const WORKER_URL = new URL("./worker.js", import.meta.url);
 const STALL_MS = Number(globalThis.__biasgradStallMs) || 120_000;
 const STAGE_WORDS = {
-  download: "downloading", "start-python": "starting Python", "load-numpy": "loading NumPy",
+  download: "downloading", "start-python": "starting Python", "restore-python": "restoring the saved Python", "load-numpy": "loading NumPy",
   "load-module": "loading the biasgrad module",
 };
 
@@ -84,6 +84,11 @@ function handle(data) {
       error.kind = data.error ? data.error.kind : "Error";
       entry.reject(error);
     }
+  } else if (data.type === "snapshot") {
+    // snapshot.js made (or declined to make) the saved Python; saved-python.js shows it.
+    globalThis.__biasgradSnapshot = data;
+    console.info(`biasgrad: ${data.saved ? `saved Python in this browser (${(data.bytes / 1e6).toFixed(1)} MB)` : `did not save Python (${data.reason})`}.`);
+    globalThis.dispatchEvent?.(new CustomEvent("biasgrad:snapshot", { detail: data }));
   } else if (data.type === "fatal") {
     fail(data.message);
   }
