@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # imported lazily at run time (activations/losses import noth
     from .activations import Activation
     from .losses import Loss
 
-__all__ = ["parse_number", "check_finite", "finite_array", "parse_activation", "parse_loss",
+__all__ = ["parse_number", "check_finite", "finite_array", "check_count", "parse_activation", "parse_loss",
            "parse_network_loss", "check_lr"]
 
 _MAX_SHOWN = 40
@@ -63,6 +63,8 @@ def finite_array(field: str, value: Any) -> NDArray[np.float64]:
     nesting are refused, as :func:`check_finite` refuses them for a scalar; Python ints and
     Fractions beyond float64 are refused as too large, never turned into inf.
     """
+    if type(value) is np.ndarray and value.dtype == np.float64 and np.isfinite(value).all():
+        return value  # the common case, checked in one pass
     if isinstance(value, (str, bytes)):
         raise BiasgradError(f"{field} must be numbers, got text {_shown(repr(value))}", field)
     try:
@@ -94,6 +96,20 @@ def finite_array(field: str, value: Any) -> NDArray[np.float64]:
                                             else f"{'+' if v > 0 else '-'}infinity")
         raise BiasgradError(f"{where} is {what}; it must be a finite number", field)
     return out
+
+
+def check_count(field: str, value: Any, minimum: int = 0) -> int:
+    """``value`` as an int ≥ ``minimum`` (a count: sizes, epochs, a seed), or a BiasgradError naming ``field``.
+
+    Convention: integral numbers only (3 and 3.0 pass; 3.5, "3", True and None do not).
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise BiasgradError(f"{field} must be a whole number, got {_shown(repr(value))}", field)
+    if not (math.isfinite(float(value)) if not isinstance(value, numbers.Integral) else True) or int(value) != value:
+        raise BiasgradError(f"{field} must be a whole number, got {_shown(repr(value))}", field)
+    if int(value) < minimum:
+        raise BiasgradError(f"{field} must be at least {minimum}, got {int(value)}", field)
+    return int(value)
 
 
 def parse_number(field: str, text: str | float | int) -> float:

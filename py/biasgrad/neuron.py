@@ -26,7 +26,7 @@ import numpy as np
 from .activations import SATURATION, Activation
 from .errors import BiasgradError
 from .gradcheck import central_difference, relative_error
-from .inputs import check_finite, check_lr, parse_activation, parse_loss
+from .inputs import check_finite, check_lr, finite_array, parse_activation, parse_loss
 from .link import chain_terms
 from .losses import BCE_CLIP, Loss
 
@@ -161,12 +161,15 @@ def _point(act: Activation, loss: Loss, zq: Fraction, y: float) -> _Point:
 
 
 def _vector(name: str, v: Any) -> tuple[float, ...] | float:
-    if np.ndim(v) == 0:
+    """A number, or a non-empty 1-D array of numbers; text, None and overflow are refused alike."""
+    if np.ndim(v) == 0 and not isinstance(v, np.ndarray):
         return check_finite(name, v.item() if isinstance(v, np.generic) else v)
-    arr = np.asarray(v)
+    arr = finite_array(name, v)
+    if arr.ndim == 0:
+        return float(arr)
     if arr.ndim != 1 or arr.size == 0:
         raise BiasgradError(f"{name} must be a number or a non-empty 1-D array, got shape {arr.shape}", name)
-    return tuple(check_finite(f"{name}[{i}]", float(t)) for i, t in enumerate(arr.tolist()))
+    return tuple(float(t) for t in arr)
 
 
 def term_formulas(activation: str | Activation, loss: str | Loss) -> dict[str, str]:
@@ -248,6 +251,19 @@ def neuron_report(
     lo.check_target(y)
     xv = xs if isinstance(xs, tuple) else (xs,)
     wv = ws if isinstance(ws, tuple) else (ws,)
+    try:
+        return _report(act, lo, xs, ws, xv, wv, b, y, lr)
+    except BiasgradError as e:
+        if e.field not in (None, "z"):
+            raise
+        # Convention: an overflow inside the computation names the input of largest magnitude.
+        sizes = {"x": max(map(abs, xv)), "w": max(map(abs, wv)), "b": abs(b), "y": abs(y), "lr": lr}
+        raise BiasgradError(str(e), max(sizes, key=lambda k: sizes[k])) from None
+
+
+def _report(act: Activation, lo: Loss, xs: Any, ws: Any, xv: tuple[float, ...], wv: tuple[float, ...],
+            b: float, y: float, lr: float) -> NeuronReport:
+    """neuron_report after validation: the forward pass, the chain rule, the step and the check."""
 
     def exact_z(wvec: Sequence[float], bias: float) -> Fraction:
         return sum((Fraction(wi) * Fraction(xi) for wi, xi in zip(wvec, xv)), Fraction(bias))
