@@ -81,7 +81,9 @@ def _fmt(v: object) -> str:
 def render_text(r: NeuronReport) -> str:
     """The readable table: forward pass, chain-rule terms with formulas, step, check, warnings."""
     f = term_formulas(r.activation_name, r.loss_name)
-    rows = lambda items: [f"  {k:<10} = {f[key]:<38} = {_fmt(v)}" for k, key, v in items]  # noqa: E731
+    def rows(items: list[tuple[str, str, object]]) -> list[str]:
+        return [f"  {k:<10} = {f[key]:<38} = {_fmt(v)}" for k, key, v in items]
+
     lines = [f"biasgrad: one neuron, activation {r.activation_name}, loss {r.loss_name}",
              f"inputs: x = {_fmt(r.x)}, w = {_fmt(r.w)}, b = {_fmt(r.b)}, y = {_fmt(r.y)}, lr = {_fmt(r.lr)}", "",
              "forward pass"]

@@ -77,7 +77,7 @@ def reduce_over_batch(per_example: Any, reduction: str) -> np.ndarray:
         out = batch_weight(g.shape[0], reduction) * g.sum(axis=0)
     if not np.isfinite(out).all():
         raise BiasgradError("the sum over the batch overflows float64", "dZ")
-    return np.asarray(out)
+    return np.asarray(out, dtype=np.float64)
 
 
 def check_bias_grad_shape(db: Any, b: Any) -> None:
@@ -150,11 +150,11 @@ class Dense:
 
     @property
     def n_in(self) -> int:
-        return self.W.shape[0]
+        return int(self.W.shape[0])
 
     @property
     def n_out(self) -> int:
-        return self.W.shape[1]
+        return int(self.W.shape[1])
 
     def forward(self, X: Any) -> np.ndarray:
         """Z = X·W + b.
@@ -170,11 +170,16 @@ class Dense:
         X = finite_array("X", X)
         if X.ndim != 2 or X.shape[1] != self.n_in:
             raise BiasgradError(f"X must have shape (N, {self.n_in}) for W {self.W.shape}, got {X.shape}", "X")
-        with np.errstate(all="ignore"):
-            Z = X @ self.W + self.b
+        Z = self.affine(X)
         if not np.isfinite(Z).all():
             raise BiasgradError("Z = X·W + b overflows float64 (|Z| > 1.8e308); use smaller inputs or weights", "X")
+        return Z
+
+    def affine(self, X: np.ndarray) -> np.ndarray:
+        """Z = X·W + b for an already checked float64 X (N, n_in), kept for backward; no checks."""
         self.X = X
+        with np.errstate(all="ignore"):
+            Z: np.ndarray = X @ self.W + self.b
         return Z
 
     def backward(self, dZ: Any, reduction: str = "mean") -> DenseGrads:

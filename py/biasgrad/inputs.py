@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -77,8 +77,9 @@ def finite_array(field: str, value: Any) -> NDArray[np.float64]:
     elif arr.dtype.kind == "O":
         out = np.empty(arr.shape, dtype=np.float64)
         for i in np.ndindex(arr.shape):
+            item: Any = arr[i]
             try:
-                out[i] = check_finite(f"{field}[{', '.join(map(str, i))}]" if arr.ndim else field, arr[i])
+                out[i] = check_finite(f"{field}[{', '.join(map(str, i))}]" if arr.ndim else field, item)
             except BiasgradError as e:
                 raise BiasgradError(str(e), field) from None
     elif arr.dtype.kind == "b":
@@ -105,11 +106,13 @@ def check_count(field: str, value: Any, minimum: int = 0) -> int:
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise BiasgradError(f"{field} must be a whole number, got {_shown(repr(value))}", field)
-    if not (math.isfinite(float(value)) if not isinstance(value, numbers.Integral) else True) or int(value) != value:
+    whole = isinstance(value, numbers.Integral) or (math.isfinite(float(value)) and float(value).is_integer())
+    if not whole:
         raise BiasgradError(f"{field} must be a whole number, got {_shown(repr(value))}", field)
-    if int(value) < minimum:
-        raise BiasgradError(f"{field} must be at least {minimum}, got {int(value)}", field)
-    return int(value)
+    count = int(value) if isinstance(value, numbers.Integral) else int(float(value))
+    if count < minimum:
+        raise BiasgradError(f"{field} must be at least {minimum}, got {count}", field)
+    return count
 
 
 def parse_number(field: str, text: str | float | int) -> float:
@@ -141,7 +144,7 @@ def parse_number(field: str, text: str | float | int) -> float:
     counts as ``-``; anything else Python's ``float()`` rejects is an error.
     """
     if not isinstance(text, str):
-        return check_finite(field, text)  # type: ignore[arg-type]
+        return check_finite(field, text)
     s = text.strip().replace("\u2212", "-")
     if not s:
         raise BiasgradError(f"{field} is empty; enter a number", field)
@@ -192,7 +195,7 @@ def parse_activation(text: str) -> "Activation":
     """
     from .activations import ACTIVATIONS
 
-    return _lookup(ACTIVATIONS, "activation", text)
+    return cast("Activation", _lookup(ACTIVATIONS, "activation", text))
 
 
 def parse_loss(text: str) -> "Loss":
@@ -209,11 +212,11 @@ def parse_loss(text: str) -> "Loss":
     """
     from .losses import LOSSES
 
-    return _lookup(LOSSES, "loss", text)
+    return cast("Loss", _lookup(LOSSES, "loss", text))
 
 
 def parse_network_loss(text: str) -> "Loss":
     """As :func:`parse_loss`, over :data:`~biasgrad.losses.NETWORK_LOSSES` (softmax cross-entropy too)."""
     from .losses import NETWORK_LOSSES
 
-    return _lookup(NETWORK_LOSSES, "loss", text)
+    return cast("Loss", _lookup(NETWORK_LOSSES, "loss", text))

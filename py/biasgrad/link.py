@@ -72,9 +72,14 @@ def chain_terms(activation: str | Activation, loss: str | Loss, z: Any, y: Any, 
             zf = float(z)
         except OverflowError:
             raise BiasgradError("z overflows float64 (|z| > 1.8e308)", "z") from None
-        t = lo.chain(act, np.float64(zf), yv, z_exact=z)
+        t = lo.chain(act, np.asarray(zf, dtype=np.float64), yv, z_exact=z)
     else:
-        t = lo.chain(act, finite_array("z", z), yv)
+        zv = finite_array("z", z)
+        try:
+            np.broadcast_shapes(zv.shape, yv.shape)
+        except ValueError:
+            raise BiasgradError(f"y of shape {yv.shape} does not broadcast against z of shape {zv.shape}", "y") from None
+        t = lo.chain(act, zv, yv)
     if require_defined:
         _require_defined(act, t, "y" if np.max(np.abs(yv), initial=0.0) > np.max(np.abs(np.float64(z) if isinstance(
             z, Fraction) else finite_array("z", z)), initial=0.0) else "z")

@@ -113,19 +113,29 @@ class Network:
     def forward(self, X: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Run all layers; return the lists Zs and As (one (N, n_l) array per layer)."""
         A = finite_array("X", X)
+        if A.ndim != 2 or A.shape[1] != self.layers[0].n_in:
+            raise BiasgradError(f"X must have shape (N, {self.layers[0].n_in}), got {A.shape}", "X")
+        Zs, As = self._forward(A)
+        if not all(np.isfinite(Z).all() for Z in Zs):
+            raise BiasgradError("a layer's Z = A·W + b overflows float64; use smaller inputs or weights", "X")
+        return Zs, As
+
+    def _forward(self, A: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """forward() for a checked X; an overflow shows as inf (train reports it as divergence)."""
         Zs, As = [], []
-        for layer, act in zip(self.layers, self.activations):
-            Z = layer.forward(A)
-            A = act.value(Z)
-            Zs.append(Z)
-            As.append(A)
+        with np.errstate(all="ignore"):
+            for layer, act in zip(self.layers, self.activations):
+                Z = layer.affine(A)
+                A = np.asarray(act.value(Z), dtype=np.float64)
+                Zs.append(Z)
+                As.append(A)
         return Zs, As
 
     def targets(self, y: Any) -> np.ndarray:
         """Targets as (N, n_out) floats; class labels (N,) are one-hot encoded for softmax CE."""
         K = self.layers[-1].n_out
         if self.loss.takes_class_labels and np.ndim(y) == 1:
-            return np.eye(K)[self.labels(y)]
+            return np.asarray(np.eye(K)[self.labels(y)], dtype=np.float64)
         Y = finite_array("y", y)
         return Y.reshape(-1, 1) if Y.ndim == 1 and K == 1 else Y
 
@@ -178,8 +188,8 @@ class Network:
         _, As = self.forward(X)
         out = As[-1]
         if out.shape[1] == 1:
-            return (out[:, 0] > 0.5).astype(int)
-        return out.argmax(axis=1)
+            return np.asarray(out[:, 0] > 0.5, dtype=np.int64)
+        return np.asarray(out.argmax(axis=1), dtype=np.int64)
 
     def accuracy(self, X: Any, labels: Any) -> float:
         """Fraction of rows whose predicted class equals the label."""
@@ -190,6 +200,12 @@ class Network:
         if v.size == 0:
             raise BiasgradError("accuracy over 0 rows is undefined (the batch is empty)", "X")
         return float(np.mean(predicted == v))
+
+    def _accuracy(self, X: np.ndarray, labels: np.ndarray) -> float:
+        """accuracy() for arrays already checked by it."""
+        out = self._forward(X)[1][-1]
+        predicted = out[:, 0] > 0.5 if out.shape[1] == 1 else out.argmax(axis=1)
+        return float(np.mean(predicted == labels))
 
     def train(self, X: Any, y: Any, epochs: int = 200, lr: float = 0.1,
               X_test: Any = None, y_test: Any = None) -> History:
@@ -212,18 +228,24 @@ class Network:
         epochs = check_count("epochs", epochs)
         labels = np.asarray(y) if self.loss.takes_class_labels or np.ndim(y) == 1 else None
         X, y = finite_array("X", X), self.targets(y)  # checked once, not on every epoch
-        if X_test is not None and y_test is not None:
+        with_test = X_test is not None and y_test is not None
+        if with_test:
             X_test, y_test = finite_array("X_test", X_test), finite_array("y_test", y_test)
+        count = labels is not None and np.issubdtype(labels.dtype, np.integer)
+        if count:  # the per-epoch accuracies use the checked arrays (one check, not one per epoch)
+            self.accuracy(X, labels)
+            if with_test:
+                self.accuracy(X_test, y_test)
         hist = History()
         for _ in range(epochs):
             L, grads = self._checked_gradients(X, y, len(hist.loss))
             hist.loss.append(L)
             hist.biases.append([layer.b.ravel().tolist() for layer in self.layers])
             hist.bias_grads.append([g.db.ravel().tolist() for g in grads])
-            if labels is not None and np.issubdtype(labels.dtype, np.integer):
-                hist.train_accuracy.append(self.accuracy(X, labels))
-                if X_test is not None and y_test is not None:
-                    hist.test_accuracy.append(self.accuracy(X_test, y_test))
+            if count:
+                hist.train_accuracy.append(self._accuracy(X, labels))
+                if with_test:
+                    hist.test_accuracy.append(self._accuracy(X_test, y_test))
             self.step(grads, lr)
         hist.final_loss = self._checked_gradients(X, y, len(hist.loss))[0]  # the loss after the last step too
         return hist
@@ -269,7 +291,7 @@ class Network:
         for name, P in self.parameters():
             worst = 0.0
             for idx in np.ndindex(P.shape):
-                old = P[idx]
+                old = float(P[idx])
 
                 def f(v: float) -> float:
                     P[idx] = v
@@ -277,7 +299,7 @@ class Network:
 
                 num = central_difference(f, old, eps=eps, order=order)
                 P[idx] = old
-                ana = analytic[name][idx]
-                worst = max(worst, float(abs(ana - num) / max(abs(ana), abs(num), 1e-8)))
+                ana = float(analytic[name][idx])
+                worst = max(worst, abs(ana - num) / max(abs(ana), abs(num), 1e-8))
             result[name] = worst
         return result

@@ -118,7 +118,9 @@ class NeuronReport:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data with exactly :data:`REPORT_KEYS` (floats, None, lists)."""
-        vec = lambda v: list(v) if isinstance(v, tuple) else v  # noqa: E731
+        def vec(v: Any) -> Any:
+            return list(v) if isinstance(v, tuple) else v
+
         return {
             "z": self.z, "a": self.a, "loss": self.loss, "dL_da": self.dL_da, "da_dz": self.da_dz,
             "dz_db": self.dz_db, "dL_dz": self.dL_dz, "dL_db": self.dL_db, "dL_dw": vec(self.dL_dw),
@@ -244,7 +246,8 @@ def neuron_report(
     act = activation if isinstance(activation, Activation) else parse_activation(activation)
     lo = loss if isinstance(loss, Loss) else parse_loss(loss)
     xs, ws = _vector("x", x), _vector("w", w)
-    if isinstance(xs, tuple) != isinstance(ws, tuple) or (isinstance(xs, tuple) and len(xs) != len(ws)):
+    if isinstance(xs, tuple) != isinstance(ws, tuple) or (
+            isinstance(xs, tuple) and isinstance(ws, tuple) and len(xs) != len(ws)):
         raise BiasgradError(f"x and w must have the same length, got {np.shape(x)} and {np.shape(w)}", "w")
     b, y, lr = check_finite("b", b), check_finite("y", y), check_lr(lr)
     lo.check_activation(act)
@@ -300,7 +303,9 @@ def _report(act: Activation, lo: Loss, xs: Any, ws: Any, xv: tuple[float, ...], 
 
 def _numeric_dL_db(act: Activation, lo: Loss, zq: Fraction, y: float, h: float) -> tuple[float, bool]:
     """Central difference of L in z (dz/db = 1) at the exact z ± h; one-sided at a domain edge."""
-    L = lambda t: _point(act, lo, zq + Fraction(t), y).L  # noqa: E731
+    def L(t: float) -> float:
+        return _point(act, lo, zq + Fraction(t), y).L
+
     try:
         return central_difference(L, 0.0, eps=h, order=2), False
     except BiasgradError:
