@@ -191,7 +191,7 @@ def practice_problem(seed: Any) -> dict[str, Any]:
     f = term_formulas(p["activation"], p["loss"])
     items = [["x", "input x", f"{p['x']:g}"], ["w", "weight w", f"{p['w']:g}"], ["b", "bias b", f"{p['b']:g}"],
              ["y", "target y", f"{p['y']:g}"], ["activation", "activation", p["activation"]],
-             ["loss", "loss", f"{p['loss']}: L = {f['loss']}"]]
+             ["loss", "loss", p["loss"]]]
     return {"status": "ok", "seed": s, **p, "items": items,
             "prompt": f"One neuron: z = w·x + b, a = {f['a']}, loss L = {f['loss']}. "
                       f"What is dL/db? Give at least {MIN_DIGITS} significant digits."}
