@@ -44,13 +44,14 @@ function showVerdict(root, v) {
   const code = v.mistake || "none";
   title.replaceChildren();
   if (v.status === "ok") title.textContent = "Right";
-  else if (v.status === "error") title.textContent = "Not checked: fix the input";
+  else if (v.status === "pending") title.textContent = "";
+  else if (v.status === "error") title.textContent = "Not checked";
   else {
     title.append(`${v.title || ""} `, el("code", "", code));
   }
   verdict.textContent = v.message || "";
   verdict.dataset.result = v.status;
-  if (v.status === "error") delete verdict.dataset.mistake;
+  if (v.status === "error" || v.status === "pending") delete verdict.dataset.mistake;
   else verdict.dataset.mistake = code;
   const linkBox = box.querySelector("[data-link-box]");
   const link = box.querySelector("[data-link]");
@@ -186,6 +187,9 @@ export function mountDiagnose(root) {
     checkButton.setAttribute("aria-busy", "true");
     const params = ["activation", "loss", "reduction"].map((n) => form.elements.namedItem(n).value);
     let removeStop = () => {};
+    // The previous verdict must never pass for this check's: clear it first.
+    showVerdict(root, { status: "pending", mistake: null, message: "Checking…" });
+    delete root.querySelector("[data-verdict]").dataset.mistake;
     try {
       await runtime().catch(() => {});
       setStatus("Checking your code in the browser…");
@@ -204,8 +208,12 @@ export function mountDiagnose(root) {
     } catch (error) {
       removeStop();
       root.dataset.state = "error";
-      setStatus(error.message === RESTARTED ? "Stopped. Python was restarted; fix the code and check again."
-        : `Could not check: ${error.message}. Press Check to try again with a fresh Python.`);
+      const text = error.message === RESTARTED ? "Stopped. Python was restarted; fix the code and check again."
+        : `Could not check: ${error.message}. Press Check to try again with a fresh Python.`;
+      setStatus(text);
+      showVerdict(root, { status: "error", mistake: null, message: text });
+      showCompare(root, { status: "error" });
+      await showChart(root, {});
     } finally {
       root.dataset.checks = String(Number(root.dataset.checks || 0) + 1);
       running = false;

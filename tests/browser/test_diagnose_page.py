@@ -137,8 +137,12 @@ def test_an_infinite_loop_can_be_stopped(reader, site_url):
     pg.wait_for_function("([el, n]) => Number(el.dataset.checks || 0) > n", arg=[root.element_handle(), before],
                          timeout=30_000)
     assert "Stopped" in root.locator("span[data-status]").text_content()
+    # the build-time "Right" is gone: a stopped check has no verdict
+    assert root.locator("[data-verdict]").get_attribute("data-mistake") is None
     verdict = check(root, SUM_FOR_MEAN, timeout=120_000)
-    assert verdict.get_attribute("data-mistake") == "sum_for_mean"
+    assert verdict.get_attribute("data-mistake") == "sum_for_mean", (
+        verdict.text_content(), root.locator("span[data-status]").text_content(),
+        root.locator("textarea[data-source]").input_value())
 
 
 def test_practice_problem_end_to_end(reader, site_url):
