@@ -242,7 +242,7 @@ class Network:
             hist.loss.append(L)
             hist.biases.append([layer.b.ravel().tolist() for layer in self.layers])
             hist.bias_grads.append([g.db.ravel().tolist() for g in grads])
-            if count:
+            if count and labels is not None:
                 hist.train_accuracy.append(self._accuracy(X, labels))
                 if with_test:
                     hist.test_accuracy.append(self._accuracy(X_test, y_test))
