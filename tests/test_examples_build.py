@@ -113,7 +113,8 @@ def test_example_html_follows_the_contract():
     tags = Tags()
     tags.feed(html)
     roots = [a for t, a in tags.tags if "data-example" in a]
-    assert roots == [{"class": "bg-example", "data-example": "page-ex1", "data-state": "static"}]
+    assert roots == [{"class": "bg-example", "id": "page-ex1", "data-example": "page-ex1", "data-state": "static",
+                      "data-title": "Demo"}]
     assert ("button", {"type": "button", "class": "md-button md-button--primary bg-example__run",
                        "data-action": "run"}) in tags.tags
     assert any(t == "textarea" and "data-source" in a for t, a in tags.tags)
@@ -149,6 +150,56 @@ def test_session_examples_share_state_in_order():
         """))
     assert '<pre data-stream="result"><code>42</code></pre>' in html
     assert html.count('data-session="s"') == 2
+
+
+def test_a_session_example_says_which_example_it_continues_from():
+    """Assert each later example of a session links to the one before it in that session, by title,
+    and the first one (and examples outside the session) carry no such line."""
+    html = render(textwrap.dedent("""\
+        ```python run session="s" title="Set k"
+        k = 20
+        ```
+
+        ```python run title="Unrelated"
+        k = 1000
+        ```
+
+        ```python run session="s" title="Use k"
+        k + 1
+        ```
+
+        ```python run session="s" title="Use k again"
+        k + 22
+        ```
+        """))
+    chains = re.findall(r'<div class="bg-example" id="([^"]+)".*?(?=<div class="bg-example" id=|\Z)', html, re.S)
+    assert chains == ["page-ex1", "page-ex2", "page-ex3", "page-ex4"]
+    found = re.findall(r'data-continues="([^"]+)">Continues from: <a href="#([^"]+)">([^<]+)</a>', html)
+    assert found == [("page-ex1", "page-ex1", "Set k"), ("page-ex3", "page-ex3", "Use k")]
+    first = html.split('id="page-ex2"')[0]
+    assert "Continues from" not in first
+
+
+def test_a_later_example_names_the_broken_earlier_one_in_the_build_error():
+    """Assert that when an earlier session example breaks, the later one's build error names it
+    (its title and the failing line), not a bare NameError."""
+    from mkdocs.exceptions import PluginError
+
+    with pytest.raises(PluginError) as info:
+        render(textwrap.dedent("""\
+            ```python run session="s" title="Forward pass"
+            z = w * 2
+            ```
+
+            ```python run session="s" title="Backward"
+            z + 1
+            ```
+            """))
+    text = str(info.value)
+    assert "example 1 raised NameError" in text
+    assert 'example 2 raised NameError' in text
+    assert 'This example continues from "Forward pass", which now fails' in text
+    assert "z = w * 2" in text.split("example 2")[1]
 
 
 def test_explorer_placeholder_is_rendered_with_controls_and_figure():
