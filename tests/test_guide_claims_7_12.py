@@ -86,10 +86,13 @@ def test_gradient_check_minima(pages):
 
 
 def test_training_claims(pages):
-    """Assert the training page's example prints 40 flowers per species and output biases summing to 0."""
-    out = pages["training"][1][0]["stdout"]
+    """Assert the training page's examples print 40 flowers per species, output biases summing to 0,
+    and the NumPy loop agreeing with Network.train on every recorded quantity."""
+    out = "".join(r["stdout"] for r in pages["training"][1])
     assert "flowers per species in training: [40, 40, 40]" in out
     assert "their sum: 0.0" in out or "their sum: -0.0" in out
+    assert out.count(" agree\n") == 5 and "DIFFER" not in out
+    assert pages["training"][1][-1]["result"] == "True"
 
 
 def test_reductions_ratio(pages):
