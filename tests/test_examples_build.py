@@ -305,8 +305,8 @@ def sections(html: str) -> list[tuple[str, str, str]]:
 # passes must leave this set.
 CHART_PENDING = {"guide/activations.md", "guide/batch-reduction.md", "guide/context.md",
                  "guide/dense-layer.md", "guide/further-reading.md",
-                 "guide/gradient-check.md", "guide/loss-landscape.md", "guide/numpy-implementation.md",
-                 "guide/one-neuron.md", "guide/typical-errors.md"}
+                 "guide/gradient-check.md", "guide/loss-landscape.md",
+                 "guide/typical-errors.md"}
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="not converted yet"))

@@ -18,7 +18,7 @@ from biasgrad.web.runner import run_example
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 FENCE = re.compile(r'^```python run(?P<opts>[^\n]*)\n(?P<code>.*?)^```\s*$', re.M | re.S)
-CHECKED = ("index", "guide/core-idea")
+CHECKED = ("index", "guide/core-idea", "guide/one-neuron", "guide/numpy-implementation")
 
 
 def run_page(name: str) -> tuple[str, list[tuple[str, dict]]]:
@@ -77,3 +77,17 @@ def test_the_home_page_contents_grid_lists_every_page_in_the_nav():
     items = re.findall(r"-   \*\*\[[^\]]+\]\(([^)]+)\)\*\*\n\n    (\S[^\n]+)\n", grid)
     assert [link for link, _ in items] == nav
     assert all(len(line) < 90 for _, line in items)
+
+
+def test_one_neuron_numbers(pages):
+    """Assert the one-neuron prose's (a − y)·a(1 − a) = −0.073567 and the z = −8 gradients are the module's."""
+    from biasgrad import ACTIVATIONS, LOSSES
+
+    text, _ = pages["guide/one-neuron"]
+    r = neuron_report(x=1.5, w=0.8, b=-0.5, y=1.0, activation="sigmoid", loss="mse_half")
+    assert f"$({r.a:.6f} - 1)\\cdot {r.a:.6f} \\cdot {1 - r.a:.6f} = {r.dL_db:.6f}$" in text
+    f = ACTIVATIONS["sigmoid"]
+    half = LOSSES["mse_half"].dL_da(f.value(-8.0), 1.0) * f.derivative(-8.0)
+    bce = LOSSES["bce_logits"].dL_dz(-8.0, 1.0)
+    assert f"about ${half:.4f}$ and ${2 * half:.4f}$" in text
+    assert f"is ${bce:.4f}$" in text.replace("\n", " ")
