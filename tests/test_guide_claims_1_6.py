@@ -18,7 +18,7 @@ from biasgrad.web.runner import run_example
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 FENCE = re.compile(r'^```python run(?P<opts>[^\n]*)\n(?P<code>.*?)^```\s*$', re.M | re.S)
-CHECKED = ("index", "guide/core-idea", "guide/one-neuron", "guide/numpy-implementation")
+CHECKED = ("index", "guide/core-idea", "guide/one-neuron", "guide/numpy-implementation", "guide/activations")
 
 
 def run_page(name: str) -> tuple[str, list[tuple[str, dict]]]:
@@ -91,3 +91,13 @@ def test_one_neuron_numbers(pages):
     bce = LOSSES["bce_logits"].dL_dz(-8.0, 1.0)
     assert f"about ${half:.4f}$ and ${2 * half:.4f}$" in text
     assert f"is ${bce:.4f}$" in text.replace("\n", " ")
+
+
+def test_activations_numbers(pages):
+    """Assert the saturation prose's 4.5e-5 (sigmoid) and 8.2e-9 (tanh) at z = 10 are the module's."""
+    text, _ = pages["guide/activations"]
+    s = neuron_report(x=1.0, w=0.0, b=10.0, y=0.0, activation="sigmoid", loss="mse_half").dL_db
+    t = neuron_report(x=1.0, w=0.0, b=10.0, y=0.0, activation="tanh", loss="mse_half").dL_db
+    m_s, e_s = f"{s:.1e}".split("e")
+    m_t, e_t = f"{t:.1e}".split("e")
+    assert f"${m_s}\\times10^{{{int(e_s)}}}$ for the sigmoid and ${m_t}\\times10^{{{int(e_t)}}}$ for tanh" in text
