@@ -18,7 +18,7 @@ from biasgrad.web.runner import run_example
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 FENCE = re.compile(r'^```python run(?P<opts>[^\n]*)\n(?P<code>.*?)^```\s*$', re.M | re.S)
-CHECKED = ("index", "guide/core-idea", "guide/one-neuron", "guide/numpy-implementation", "guide/activations", "guide/loss-landscape", "guide/batch-reduction")
+CHECKED = ("index", "guide/core-idea", "guide/one-neuron", "guide/numpy-implementation", "guide/activations", "guide/loss-landscape", "guide/batch-reduction", "guide/dense-layer")
 
 
 def run_page(name: str) -> tuple[str, list[tuple[str, dict]]]:
