@@ -301,17 +301,7 @@ def sections(html: str) -> list[tuple[str, str, str]]:
     return out
 
 
-# Pages still being converted to one chart per section (issue 8): strict xfail, so a page that
-# passes must leave this set.
-CHART_PENDING = {"guide/context.md",
-                 "guide/further-reading.md",
-                 "guide/gradient-check.md",
-                 "guide/typical-errors.md"}
-
-
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="not converted yet"))
-                                  if p.relative_to(DOCS).as_posix() in CHART_PENDING else p for p in PAGES],
-                         ids=[p.relative_to(DOCS).as_posix() for p in PAGES])
+@pytest.mark.parametrize("path", PAGES, ids=[p.relative_to(DOCS).as_posix() for p in PAGES])
 def test_every_section_that_explains_something_has_its_own_chart(site_markdown, path):
     """Assert each <h2> section has a chart made in it: a figure from an example under it, an
     explorer, or a widget. Sections that only list sources or measurements say so with
