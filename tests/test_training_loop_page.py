@@ -34,7 +34,7 @@ def page_loop() -> dict[str, Any]:
     return ns
 
 
-def test_the_loop_shows_every_step_in_plain_numpy():
+def test_the_loop_shows_every_step_in_plain_numpy() -> None:
     """Assert the loop example is 15-25 lines of loop body written in NumPy, with no biasgrad call,
     and that it contains each layer's db and the simultaneous update."""
     m = next(m for m in FENCE.finditer(PAGE.read_text(encoding="utf-8")) if "every line in NumPy" in m.group("opts"))
@@ -46,7 +46,7 @@ def test_the_loop_shows_every_step_in_plain_numpy():
         assert piece in code, piece
 
 
-def test_the_page_loop_records_the_same_history_as_network_train(page_loop):
+def test_the_page_loop_records_the_same_history_as_network_train(page_loop: dict[str, Any]) -> None:
     """Assert loss, bias values and bias gradients of every epoch equal Network.train's (to rounding)."""
     ns = page_loop
     net = Network([4, 8, 3], activations="tanh", loss="softmax_cross_entropy", reduction="mean", seed=0)
@@ -63,7 +63,7 @@ def test_the_page_loop_records_the_same_history_as_network_train(page_loop):
     np.testing.assert_allclose(ns["W1"], net.layers[0].W, rtol=1e-11, atol=1e-15)
 
 
-def test_a_changed_loop_is_caught(page_loop):
+def test_a_changed_loop_is_caught(page_loop: dict[str, Any]) -> None:
     """Assert the comparison is sharp: the loop without the 1/N in db2 (a sum, not a mean) differs."""
     ns = page_loop
     net = Network([4, 8, 3], activations="tanh", seed=0)

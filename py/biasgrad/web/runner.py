@@ -143,7 +143,7 @@ def _prelude_item(item: Any) -> tuple[str, str, str | None]:
     return str(item), "an earlier example", None
 
 
-def _prelude_error(exc: BaseException, code: str, title: str) -> dict:
+def _prelude_error(exc: BaseException, code: str, title: str) -> dict[str, Any]:
     """The error of an example whose earlier example (the one it continues from) failed."""
     inner = _format_error(exc, code, earlier=code)
     lines = [f"This example continues from \"{title}\", which now fails "
