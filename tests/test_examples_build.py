@@ -74,6 +74,12 @@ def test_every_example_and_explorer_in_the_docs_builds(site_markdown, path):
     for m in re.finditer(r'data-figure-spec="([^"]*)"', html):
         spec = json.loads(htmlmod.unescape(m.group(1)))
         assert spec["series"] and spec["table"]["columns"]
+        # Plot draws cells and bars on band scales only (else "scale incompatible with channel")
+        marks = {srs["mark"] for srs in spec["series"]}
+        if "cell" in marks:
+            assert spec["x"]["type"] == spec["y"]["type"] == "band", spec["title"]
+        if any(srs["mark"] == "bar" and srs["x"] and isinstance(srs["x"][0], str) for srs in spec["series"]):
+            assert spec["x"]["type"] == "band", spec["title"]
 
 
 class Tags(HTMLParser):
