@@ -10,7 +10,7 @@
 // Keys in the editor: Tab / Shift+Tab indent and dedent, Enter keeps the indentation,
 // Ctrl/Cmd+Enter runs, Esc leaves the editor (focus moves to Run).
 
-import { call, memoryBytes, onProgress, restart, runtime } from "./runtime.js";
+import { call, memoryBytes, onProgress, restart, runtime, status as runtimeStatus } from "./runtime.js";
 
 const MEMORY_LIMIT = 512 * 2 ** 20; // above this, offer "Restart Python" (wasm memory never shrinks)
 const STOP_AFTER_MS = 4000; // a run this long gets a Stop button (it restarts the worker)
@@ -106,6 +106,42 @@ function newline(textarea) {
   insert(textarea, "\n" + indent);
 }
 
+// The editor: the textarea over a highlighted copy of its text (same font, same box). Also used
+// by the diagnose widget (diagnose.js). Returns {refresh} (re-highlight after a programmatic change).
+export function mountEditor(source, { run, escapeTo } = {}) {
+  const editor = document.createElement("div");
+  editor.className = "bg-editor highlight";
+  const pre = document.createElement("pre");
+  pre.className = "bg-editor__hl";
+  pre.setAttribute("aria-hidden", "true");
+  const code = document.createElement("code");
+  pre.append(code);
+  source.replaceWith(editor);
+  editor.append(pre, source);
+  source.classList.add("bg-editor__input");
+  source.setAttribute("wrap", "off");
+  source.hidden = false;
+  const refresh = () => highlight(source.value, code);
+  refresh();
+  source.addEventListener("input", refresh);
+  source.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
+      event.preventDefault();
+      if (run) run();
+    } else if (event.key === "Tab" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      indentLines(source, event.shiftKey);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      if (escapeTo) escapeTo.focus();
+    } else if (event.key === "Enter" && !event.shiftKey && !event.altKey) {
+      event.preventDefault();
+      newline(source);
+    }
+  });
+  return { refresh };
+}
+
 // ---- output ----------------------------------------------------------------------------------
 
 function block(kind, label, text) {
@@ -187,15 +223,18 @@ export function renderOutput(output, result, exampleId) {
 
 // ---- the widget ------------------------------------------------------------------------------
 
-function progressText(s) {
-  if (s.stage === "error") return s.message || "Python could not start.";
-  if (s.stage === "download" && s.total) return `Loading Python… ${Math.round((100 * s.loaded) / s.total)} %`;
-  if (s.stage === "download") return "Loading Python…";
-  if (s.stage === "start-python") return "Starting Python…";
-  if (s.stage === "restore-python") return "Restoring Python…";
-  if (s.stage === "load-numpy") return "Loading NumPy…";
-  if (s.stage === "load-module") return "Loading biasgrad…";
-  return "Running…";
+// The loading stage, by name and bytes, from runtime.js's progress events (failsafe owns them).
+const STAGE_NAMES = {
+  idle: "waiting to start Python",
+  download: "downloading Python and NumPy",
+  "start-python": "starting Python",
+  "restore-python": "restoring Python",
+  "load-numpy": "loading NumPy",
+  "load-module": "loading biasgrad",
+};
+
+function megabytes(bytes) {
+  return (bytes / 1e6).toFixed(1);
 }
 
 // What the runner's output limits left out, in words (the texts themselves say where).
@@ -233,16 +272,51 @@ function offerRestart(root, after, status) {
   after.after(button);
 }
 
-function sessionPrelude(root) {
+export function stageText(s) {
+  if (s.stage === "error") return s.message || "Python could not start.";
+  const name = STAGE_NAMES[s.stage] || s.stage;
+  const file = s.file ? ` (${s.file})` : "";
+  if (s.total) return `${name}${file}: ${megabytes(s.loaded || 0)} of ${megabytes(s.total)} MB`;
+  if (s.loaded) return `${name}${file}: ${megabytes(s.loaded)} MB`;
+  return `${name}${file}`;
+}
+
+export function progressText(s, queued = false) {
+  if (s.stage === "error") return stageText(s);
+  if (s.stage === "ready") return "Running…";
+  const text = stageText(s);
+  return queued ? `Queued: runs once Python is ready. Now ${text}…` : `${text[0].toUpperCase()}${text.slice(1)}…`;
+}
+
+// The earlier examples of this one's session, in page order: the runner's prelude items. An
+// earlier example that fails makes this one's error name it (py/biasgrad/web/runner.py).
+export function sessionPrelude(root) {
   const session = root.dataset.session;
   if (!session) return [];
   const scope = root.closest("article") || document;
-  const codes = [];
+  const items = [];
   for (const other of scope.querySelectorAll("[data-example][data-session]")) {
     if (other === root) break;
-    if (other.dataset.session === session) codes.push(other.querySelector("[data-source]").value);
+    if (other.dataset.session !== session) continue;
+    items.push({
+      code: other.querySelector("[data-source]").value,
+      title: other.dataset.title || other.dataset.example,
+      raises: other.dataset.raises || null,
+    });
   }
-  return codes;
+  return items;
+}
+
+// Exactly what a run sends to run_example (the browser tests call this too).
+export function runOptions(root) {
+  const options = { prelude: sessionPrelude(root) };
+  if (root.dataset.raises) options.raises = root.dataset.raises;
+  return options;
+}
+
+function errorStatus(error) {
+  if (error.depends_on) return `Did not run: "${error.depends_on}", which this example continues from, raises ${error.type}.`;
+  return `${error.type} on line ${error.line ?? "?"}.`;
 }
 
 export function mountExample(root) {
@@ -258,24 +332,12 @@ export function mountExample(root) {
   const original = source.defaultValue;
   const id = root.dataset.example;
 
-  // The editor: the textarea over a highlighted copy of its text (same font, same box).
-  const editor = document.createElement("div");
-  editor.className = "bg-editor highlight";
-  const pre = document.createElement("pre");
-  pre.className = "bg-editor__hl";
-  pre.setAttribute("aria-hidden", "true");
-  const code = document.createElement("code");
-  pre.append(code);
-  source.replaceWith(editor);
-  editor.append(pre, source);
-  source.classList.add("bg-editor__input");
-  source.setAttribute("wrap", "off");
-  source.hidden = false;
+  const editor = mountEditor(source, { run: () => run(), escapeTo: runButton });
   codeView.hidden = true;
   bar.hidden = false;
   resetButton.disabled = true;
   const refresh = () => {
-    highlight(source.value, code);
+    editor.refresh();
     const modified = source.value !== original;
     resetButton.disabled = !modified;
     root.toggleAttribute("data-modified", modified);
@@ -291,8 +353,10 @@ export function mountExample(root) {
     root.dataset.state = "running";
     runButton.disabled = true;
     runButton.setAttribute("aria-busy", "true");
+    const queued = runtimeStatus().stage !== "ready";
+    if (queued) root.dataset.queued = "true";
     const stop = onProgress((s) => {
-      status.textContent = progressText(s);
+      status.textContent = progressText(s, queued);
     });
     stopProgress = stop;
     let t0 = performance.now();
@@ -313,9 +377,9 @@ export function mountExample(root) {
       resetButton.after(stopButton);
     };
     try {
-      const options = { prelude: sessionPrelude(root) };
-      if (root.dataset.raises) options.raises = root.dataset.raises;
+      const options = runOptions(root);
       await runtime(); // loading Python is not "running too long"
+      delete root.dataset.queued;
       t0 = performance.now();
       stopTimer = setTimeout(offerStop, STOP_AFTER_MS);
       const result = await call("run_example", source.value, options);
@@ -325,7 +389,7 @@ export function mountExample(root) {
       root.dataset.state = result.ok ? "ready" : "error";
       status.textContent = result.ok
         ? (result.error ? `Raised ${result.error.type}, as intended.` : `Ran in the browser (${ms} ms).`)
-        : `${result.error.type} on line ${result.error.line ?? "?"}.`;
+        : errorStatus(result.error);
       status.textContent += cutNote(result.cut);
       offerRestart(root, resetButton, status);
     } catch (error) {
@@ -350,22 +414,6 @@ export function mountExample(root) {
     refresh();
     source.focus();
     status.textContent = "Code reset to the original.";
-  });
-
-  source.addEventListener("keydown", (event) => {
-    if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
-      event.preventDefault();
-      run();
-    } else if (event.key === "Tab" && !event.ctrlKey && !event.metaKey && !event.altKey) {
-      event.preventDefault();
-      indentLines(source, event.shiftKey);
-    } else if (event.key === "Escape") {
-      event.preventDefault();
-      runButton.focus();
-    } else if (event.key === "Enter" && !event.shiftKey && !event.altKey) {
-      event.preventDefault();
-      newline(source);
-    }
   });
 
   drawFigures(output).catch((error) => console.warn("Chart could not be drawn:", error.message));
