@@ -38,7 +38,7 @@ def _module_names(module: str) -> dict[str, str]:
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
             public = list(ast.literal_eval(node.value))
-    out: dict[str, str] = {}
+    out: dict[str, str] = {name: f"{module}.{name}" for name in public}  # re-exports too
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in public:
             out[node.name] = f"{module}.{node.name}"
