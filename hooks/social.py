@@ -126,7 +126,7 @@ def card_curve() -> tuple[list[tuple[float, float]], tuple[float, float, float]]
 
     bs = [-4 + 8 * i / 160 for i in range(161)]
     here = report(-1.5)
-    return [(b, report(b).L) for b in bs], (-1.5, here.L, here.dL_db)
+    return [(b, report(b).loss) for b in bs], (-1.5, here.loss, here.dL_db)
 
 
 def draw_card(path: Path, title: str, subtitle: str) -> None:
