@@ -148,6 +148,11 @@ export async function drawFigures(scope) {
   }
 }
 
+// Stop chart.js redrawing the figures inside scope (a widget's cleanup; see boot.js).
+export function releaseFigures(scope) {
+  if (chartModule) chartModule.then(({ forgetFigures }) => forgetFigures(scope));
+}
+
 export function figureContainer(spec, id) {
   const div = document.createElement("div");
   div.className = "bg-chart";
@@ -243,6 +248,7 @@ export function mountExample(root) {
   source.addEventListener("input", refresh);
 
   let running = false;
+  let stopProgress = () => {};
   async function run() {
     if (running) return;
     running = true;
@@ -252,6 +258,7 @@ export function mountExample(root) {
     const stop = onProgress((s) => {
       status.textContent = progressText(s);
     });
+    stopProgress = stop;
     let t0 = performance.now();
     // A snippet cannot be interrupted inside the worker (that needs cross-origin isolation), so
     // a long run offers Stop, which replaces the worker with a fresh one.
@@ -324,4 +331,10 @@ export function mountExample(root) {
   });
 
   drawFigures(output).catch((error) => console.warn("Chart could not be drawn:", error.message));
+
+  // boot.js calls this when Material swaps the page (mount contract).
+  return () => {
+    stopProgress();
+    releaseFigures(root);
+  };
 }
