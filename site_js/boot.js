@@ -44,11 +44,13 @@ async function mountView() {
   const examples = content.querySelectorAll("[data-example]");
   const explorers = content.querySelectorAll('[data-widget="explorer"]');
   const trainings = content.querySelectorAll('[data-widget="training"]');
+  const checkers = content.querySelectorAll('[data-widget="diagnose"]');
+  const practices = content.querySelectorAll('[data-widget="practice"]');
   // hooks/katex.py typesets math at build time; KaTeX's script loads only if some is left.
   const hasMath = unrenderedMath(content).length > 0;
   if (content.querySelector(".katex")) loadKatexStyles();
 
-  if (calculators.length || examples.length || explorers.length || trainings.length) {
+  if (calculators.length || examples.length || explorers.length || trainings.length || checkers.length || practices.length) {
     // Start Python first: it is the long pole; everything else overlaps with it.
     const { runtime } = await import(new URL("./runtime.js", HERE).href);
     runtime();
@@ -66,6 +68,8 @@ async function mountView() {
     [examples, "./example.js", "mountExample", "Examples"],
     [explorers, "./explorer.js", "mountExplorer", "Explorers"],
     [trainings, "./training.js", "mountTraining", "The training widget"],
+    [checkers, "./diagnose.js", "mountDiagnose", "The code checker"],
+    [practices, "./diagnose.js", "mountPractice", "The practice widget"],
   ]) {
     if (!roots.length) continue;
     try {
