@@ -125,7 +125,7 @@ def cell(x, y, fill, name: str = "", **style) -> dict:
     return _series("cell", name, style, x=x, y=y, fill=fill)
 
 
-class Figure(dict):
+class Figure(dict[str, Any]):
     """A figure spec (a plain ``dict``) with a short repr, so a REPL line stays readable.
 
     In Jupyter it draws itself: ``_repr_svg_`` / ``_repr_html_`` render the same spec offline
@@ -225,14 +225,14 @@ class collect:
 def _ipython_display() -> Any:
     """IPython's ``display`` when running under a Jupyter kernel (never imports IPython itself)."""
     ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None else None  # type: ignore[attr-defined]
+    shell = ipython.get_ipython() if ipython is not None else None
     if shell is None or not hasattr(shell, "kernel"):
         return None
     from IPython.display import display
     return display
 
 
-def show(fig: dict) -> None:
+def show(fig: dict[str, Any]) -> None:
     """Display a figure: under the example (in the page), as a chart (Jupyter), or a summary line."""
     if not isinstance(fig, dict) or "series" not in fig:
         raise TypeError("show() takes a figure made with biasgrad.web.figures.figure(...)")
