@@ -73,7 +73,7 @@ def test_notebook_holds_the_page(site_dir, stem):
     examples = [c for c in nb.cells if c.cell_type == "code" and "example" in c.metadata.get("biasgrad", {})]
     assert len(examples) == example_count(stem)
     html = (site_dir / "guide" / stem / "index.html").read_text(encoding="utf-8")
-    ids = re.findall(r'<div class="bg-example" data-example="([^"]+)"', html)
+    ids = re.findall(r'<div class="bg-example\b[^"]*"[^>]*?\sdata-example="([^"]+)"', html)
     assert [c.metadata.biasgrad["example"] for c in examples] == ids
     prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert prose.count("\n# ") + prose.startswith("# ") <= 1 and re.search(r"^# ", prose, re.M), "one page title"
