@@ -8,6 +8,7 @@
 
 import { call, lastCallDuration, onProgress, restart, runtime } from "./runtime.js";
 import { renderFigure, renderFigureNow } from "./chart.js";
+import { highlight } from "./highlight.js";
 import { loadKatex, renderTex } from "./vendor.js";
 
 const FIELDS = ["x", "w", "b", "y", "activation", "loss", "lr"];
@@ -61,12 +62,18 @@ export function mountCalculator(root) {
   let detailsTimer = null;
 
   // --- the form starts from the URL (first calculator on the page only) ---------------------
+  // A menu cannot show text that is none of its options ("ReLU", "BCE", a typo): that text is
+  // sent to Python as the reader wrote it, and the menu follows the name Python resolved.
+  const typedChoice = {};
   if (syncUrl) {
     const query = new URLSearchParams(location.search);
     let fromUrl = false;
     for (const name of FIELDS) {
       if (query.has(name) && controls[name]) {
-        controls[name].value = query.get(name);
+        const text = query.get(name);
+        const control = controls[name];
+        if (control.tagName === "SELECT" && ![...control.options].some((o) => o.value === text)) typedChoice[name] = text;
+        else control.value = text;
         fromUrl = true;
       }
     }
@@ -121,7 +128,9 @@ export function mountCalculator(root) {
     changed();
   });
   form.addEventListener("change", (event) => {
-    if (event.target.tagName === "SELECT") changed();
+    if (event.target.tagName !== "SELECT") return;
+    delete typedChoice[event.target.name];
+    changed();
   });
   form.addEventListener("click", (event) => {
     const button = event.target.closest("[data-step]");
@@ -146,7 +155,8 @@ export function mountCalculator(root) {
   }
 
   function raw() {
-    return Object.fromEntries(FIELDS.map((name) => [name, controls[name] ? String(controls[name].value) : ""]));
+    return Object.fromEntries(FIELDS.map((name) => [name,
+      name in typedChoice ? typedChoice[name] : controls[name] ? String(controls[name].value) : ""]));
   }
 
   function compute() {
@@ -162,7 +172,11 @@ export function mountCalculator(root) {
         if (mine === generation && root.isConnected) apply(payload, started);
       })
       .catch((error) => {
-        if (error && error.kind) markStale(`Python could not compute this: ${error.message}`);
+        if (!error || !error.kind || mine !== generation || !root.isConnected) return;
+        // calculate() answers every input with ok or a field error; this is a bug, said in one line.
+        const last = String(error.message || "").trim().split("\n").pop();
+        markStale(`Python could not compute this (${error.kind}: ${last}). The numbers below are for the last valid input.`);
+        root.dataset.state = "ready";
       })
       .finally(() => {
         inflight = false;
@@ -175,6 +189,11 @@ export function mountCalculator(root) {
 
   // --- writing results -------------------------------------------------------------------------
   function apply(payload, started) {
+    for (const [name, value] of Object.entries(payload.choices || {})) {
+      if (!(name in typedChoice) || !controls[name]) continue;
+      controls[name].value = value;
+      delete typedChoice[name];
+    }
     if (!payload.ok) {
       showErrors(payload.errors || []);
       return;
@@ -223,7 +242,10 @@ export function mountCalculator(root) {
     showWarnings(payload.warnings || []);
     for (const code of root.querySelectorAll("[data-code]")) {
       const text = payload.code[code.dataset.code];
-      if (text !== undefined && code.textContent !== text) code.textContent = text;
+      if (text !== undefined && code.dataset.source !== text) {
+        highlight(text.replace(/\n$/, ""), code);
+        code.dataset.source = text;
+      }
     }
     if (share && payload.url) share.setAttribute("href", payload.url + location.hash);
     if (syncUrl && payload.url && (live || location.search) && location.search !== payload.url) {

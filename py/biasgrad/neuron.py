@@ -43,7 +43,8 @@ class GradientWarning:
     ----------
     code : str
         One of ``saturated``, ``dead_relu``, ``bce_clip``, ``bce_non_sigmoid``,
-        ``dL_da_overflow``, ``kink``, ``loss_next_undefined``, ``numeric_one_sided``.
+        ``dL_da_overflow``, ``kink``, ``loss_next_undefined``, ``overshoot`` (the step raises the
+        loss), ``numeric_one_sided``.
     message : str
         One or two sentences for a person.
     """
@@ -150,7 +151,7 @@ def _finite(value: float, what: str) -> float:
 
 
 def _undefined(msg: str) -> BiasgradError:
-    return BiasgradError(msg + "; BCE needs a probability a in [0, 1] (use sigmoid)")
+    return BiasgradError(msg + "; BCE needs a probability a in [0, 1] (use sigmoid)", "loss")
 
 
 def _point(act: Activation, loss: Loss, zq: Fraction, y: float) -> _Point:
@@ -324,6 +325,10 @@ def neuron_report(
     for v, what in ((p.z, "z"), (p.a, "a"), (p.L, "the loss"), (p.da_dz, "da/dz"), (numeric, "the numeric dL/db")):
         _finite(v, what)
     warnings = _warnings(act, lo, p, zq, h) + ([after] if after else [])
+    if L_next is not None and L_next > p.L:
+        warnings.append(GradientWarning("overshoot", f"The step raises the loss from {p.L:.6g} to {L_next:.6g}: "
+                                        f"it overshoots, the learning rate lr = {lr:g} is too large for this "
+                                        "curvature."))
     if one_sided:
         warnings.append(GradientWarning("numeric_one_sided", "z ± h leaves the loss's domain, so the numeric "
                                         "estimate uses a one-sided difference (3 points) on the defined side."))

@@ -160,6 +160,8 @@ def _activation(p: dict) -> dict:
              "rows": [[f"{z:g} (current)" if z == z0 else z, float(act.value(z)), float(act.derivative(z))]
                       for z in points]}
     lo, hi = {"sigmoid": (-0.1, 1.1), "tanh": (-1.1, 1.1)}.get(act.name, (-2.0, 4.0))
+    # the current point (and its label above it) always lies inside the frame
+    lo, hi = min(lo, a0 - 0.1 * (hi - lo), d0 - 0.1 * (hi - lo)), max(hi, a0 + 0.18 * (hi - lo), d0 + 0.18 * (hi - lo))
     fig = fg.figure(
         fg.line(zs, a, name="f(z)"),
         fg.line(zs, d, name="f′(z)", dash=True),
@@ -223,6 +225,19 @@ def neuron_point(activation: str, loss: str, x: float, w: float, y: float, b: An
     return lo.value(a, y), np.asarray(lo.dL_da(a, y)) * np.asarray(act.derivative(z))  # · dz/db = 1
 
 
+def _step_labels(bs: list[float], width: float, gap: float = 0.05) -> list[str]:
+    """Number the visited b's, but only where a label has room: a step that lands within
+    ``gap``·width of an already numbered one stays unnumbered (the table lists every step).
+    The last one, the current b, is always numbered."""
+    labels = [""] * len(bs)
+    numbered: list[float] = []
+    for i in reversed(range(len(bs))):
+        if i == len(bs) - 1 or all(abs(bs[i] - b) > gap * width for b in numbered):
+            labels[i] = str(i)
+            numbered.append(bs[i])
+    return labels
+
+
 @explorer("loss-bias", controls=[
     select("setup", "Neuron", [(k, v[5]) for k, v in LOSS_SETUPS.items()], "linear-mse_half"),
     slider("lr", "Learning rate", 0.05, 3.0, 0.05, 0.3),
@@ -257,7 +272,7 @@ def _loss_bias(p: dict) -> dict:
     # Every series is always present (empty when there is nothing to draw), so each keeps its
     # colour and legend entry from one step to the next.
     series.append(fg.arrow(visited[:-1], Lv[:-1], visited[1:], Lv[1:], name="updates taken"))
-    series.append(fg.dot(visited, Lv, name="b after each update", text=[str(i) for i in range(len(visited))]))
+    series.append(fg.dot(visited, Lv, name="b after each update", text=_step_labels(visited, hi - lo), r=3.5))
     inside = lo <= b_now <= hi
     series.append(fg.arrow([b_now] if inside else [], [L_now] if inside else [],
                            [b_next] if inside else [], [L_now - lr * g_now * g_now] if inside else [],
