@@ -3,7 +3,8 @@
 * ``site/assets/pyodide/``  the Pyodide 0.27.7 runtime and the NumPy wasm wheel, copied from
   ``.cache/runtime/`` (filled by ``tools/bootstrap.sh``), the ``biasgrad`` wheel built from this
   checkout, and ``manifest.json`` (names, sizes, sha256) that the worker reads for its progress
-  totals and the wheel's name.
+  totals and the wheel's name. ``pyodide.asm.js`` ships with one pinned, hash-checked loader patch
+  (:func:`patch_loader`) that lets ``site_js/snapshot.js`` restore a NumPy memory snapshot.
 * ``site/assets/biasgrad/`` the plain ES modules and the stylesheet from ``site_js/``.
 * ``site/assets/vendor/``   KaTeX (css, js, fonts), d3 and Observable Plot from ``node_modules/``.
 
@@ -31,7 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_DIR = Path(os.environ.get("BIASGRAD_RUNTIME_DIR") or ROOT / ".cache" / "runtime")
 WHEEL_CACHE = ROOT / ".cache" / "wheel"
 # The pin's one home is tools/runtime_pins.json (also read by tools/fetch_runtime.py).
-PYODIDE_VERSION = json.loads((ROOT / "tools" / "runtime_pins.json").read_text())["pyodide_version"]
+PINS = json.loads((ROOT / "tools" / "runtime_pins.json").read_text())
+PYODIDE_VERSION = PINS["pyodide_version"]
+LOADER_PATCH: dict[str, str] = PINS["loader_patch"]
 RUNTIME_FILES = (
     "pyodide.mjs",
     "pyodide.asm.js",
@@ -61,6 +64,41 @@ def _fail(message: str) -> None:
 def _sha256(path: Path) -> str:
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def patch_loader(source: Path, target: Path, pin: dict[str, str] = LOADER_PATCH) -> dict[str, str]:
+    """Write ``source`` (Pyodide's ``pyodide.asm.js``) to ``target`` with the one-line loader patch.
+
+    The dynamic loader's ``getMemory(metadata.memorySize+memAlign)`` becomes a call of
+    ``Module.getMemoryPatched(libName, size)`` when that hook is set (``site_js/snapshot.js`` sets
+    it to reload NumPy's shared libraries at the memory bases a snapshot recorded), and stays
+    Pyodide's own call when it is not. The build stops unless the source has the pinned sha256,
+    the pattern occurs exactly once and the result has the pinned sha256; on any failure the
+    target is removed, so an unpatched file is never shipped where the patched one is expected.
+    Returns the record that ``manifest.json`` keeps under ``loader_patch``.
+    """
+    def refuse(message: str) -> None:
+        target.unlink(missing_ok=True)
+        _fail(f"Loader patch for {source.name}: {message}")
+
+    data = source.read_bytes()
+    unpatched = hashlib.sha256(data).hexdigest()
+    if unpatched != pin["unpatched_sha256"]:
+        refuse(f"its sha256 is {unpatched}, expected {pin['unpatched_sha256']} "
+               "(tools/runtime_pins.json); a new Pyodide needs the patch checked again")
+    find, replace = pin["find"].encode(), pin["replace"].encode()
+    found = data.count(find)
+    if found != 1:
+        refuse(f"the pattern {pin['find']!r} occurs {found} times, expected exactly once")
+    patched_data = data.replace(find, replace)
+    patched = hashlib.sha256(patched_data).hexdigest()
+    if patched != pin["patched_sha256"]:
+        refuse(f"the patched file's sha256 is {patched}, expected {pin['patched_sha256']}")
+    partial = target.with_name(target.name + ".partial")
+    partial.write_bytes(patched_data)
+    partial.replace(target)
+    return {"file": source.name, "find": pin["find"], "replace": pin["replace"],
+            "unpatched_sha256": unpatched, "patched_sha256": patched}
 
 
 def _numpy_wheel_name() -> tuple[str, str]:
@@ -148,7 +186,9 @@ def on_post_build(config, **kwargs):
     pyodide_dir = site / "assets" / "pyodide"
     pyodide_dir.mkdir(parents=True, exist_ok=True)
     for name in (*RUNTIME_FILES, numpy_wheel):
-        shutil.copy2(RUNTIME_DIR / name, pyodide_dir / name)
+        if name != LOADER_PATCH["file"]:
+            shutil.copy2(RUNTIME_DIR / name, pyodide_dir / name)
+    loader_patch = patch_loader(RUNTIME_DIR / LOADER_PATCH["file"], pyodide_dir / LOADER_PATCH["file"])
 
     # The wheel's name never changes between builds, so it lives in a folder named by its hash:
     # long-lived HTTP caching can never serve a stale copy.
@@ -165,6 +205,7 @@ def on_post_build(config, **kwargs):
         "pyodide": PYODIDE_VERSION,
         "wheel": wheel_rel,
         "numpy": numpy_wheel,
+        "loader_patch": loader_patch,
         "files": [_entry(pyodide_dir, name, stage) for name, stage in stages.items()],
     }
     manifest["total"] = sum(item["size"] for item in manifest["files"])

@@ -11,6 +11,8 @@ return the same shape (a float for a scalar).
 from __future__ import annotations
 
 import math
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, getcontext, localcontext
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -29,6 +31,39 @@ SATURATION = 1e-3
 _SOFTPLUS_Z0_HI = 0.5413248546129181
 _SOFTPLUS_Z0_LO = -1.8138570925507326e-17
 _ONE_MINUS_INV_E = 0.6321205588285577  # 1 − 1/e = σ(z0)
+
+#: A float64 residual below this fraction of the operand it inherits rounding from is redone exactly.
+_CANCELS = 2.0 ** -10
+_TINY = Decimal("1e-330")  # below half of float64's smallest subnormal (4.9e-324)
+_MAX_DIGITS = 1300
+
+
+def _context(prec: int) -> Context:
+    return Context(prec=prec, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[])
+
+
+def _expm1(x: Decimal) -> Decimal:
+    """e^x − 1 in the current context, without cancellation for small |x| (Taylor series)."""
+    if abs(x) >= Decimal("0.001"):
+        return x.exp() - 1
+    term, total, k = x, x, 1
+    while abs(term) > abs(total) * Decimal(10) ** (-getcontext().prec - 2):
+        k += 1
+        term = term * x / k
+        total += term
+    return total
+
+
+def _log1p(t: Decimal) -> Decimal:
+    """ln(1 + t) in the current context, without cancellation for small |t| (Taylor series)."""
+    if abs(t) >= Decimal("0.001"):
+        return (1 + t).ln()
+    power, total, k = t, t, 1
+    while abs(power) > abs(total) * Decimal(10) ** (-getcontext().prec - 2):
+        k += 1
+        power = -power * t
+        total += power / k
+    return total
 
 
 def _ret(v: np.ndarray) -> Any:
@@ -52,27 +87,34 @@ def sigmoid(z: ArrayLike) -> Any:
 
 
 class Activation:
-    """Base class. Subclasses set ``name``, ``formula``, ``derivative_formula``, ``max_slope``.
+    """Base class: each activation carries its formulas (the one home of each) and its math.
 
     Attributes
     ----------
     name : str
         Registry key.
-    formula : str
-        LaTeX for a = f(z).
-    derivative_formula : str
-        LaTeX for da/dz = f'(z).
+    formula, text, numpy : str
+        a = f(z) in LaTeX, in plain text, and as a NumPy statement ``a = ...``.
+    derivative_formula, derivative_text, derivative_numpy : str
+        da/dz = f'(z) likewise (the NumPy statement is ``da_dz = ...``).
     max_slope : float
         Largest value of f' (saturation is measured against it).
     piecewise_linear : bool
         True when f(z) = slope(z)·z, so the neuron can evaluate it exactly.
+    has_kink : bool
+        True when f' jumps at z = 0 (a finite difference across 0 mixes two slopes).
     """
 
     name = ""
     formula = ""
+    text = ""
+    numpy = ""
     derivative_formula = ""
+    derivative_text = ""
+    derivative_numpy = ""
     max_slope = 1.0
     piecewise_linear = False
+    has_kink = False
 
     def value(self, z: ArrayLike) -> Any:
         """a = f(z), same shape as z."""
@@ -86,20 +128,72 @@ class Activation:
         """1 − f(z); subclasses override where this cancels."""
         return _ret(1.0 - _f(self.value(z)))
 
-    def a_minus_y(self, z: ArrayLike, y: ArrayLike) -> Any:
-        """f(z) − y without needless cancellation.
+    def a_minus_y(self, z: ArrayLike, y: ArrayLike, z_exact: Fraction | None = None) -> Any:
+        """The residual f(z) − y, correctly rounded up to ~1e-13 relative, y near a included.
 
-        Convention: when a and y both lie in (0.5, 2], a − y is computed as
-        (1 − y) − (1 − a): 1 − y is exact there (Sterbenz) and 1 − a comes from the
-        stable ``one_minus``. Elsewhere a − y is exact whenever it cancels (Sterbenz),
-        so the only error left is the rounding of a itself, i.e. relative error
-        ≈ ε·|a|/|a − y| for general y.
+        Parameters
+        ----------
+        z, y : float or array_like (broadcast together)
+        z_exact : Fraction, optional
+            The exact pre-activation of a scalar z (e.g. w·x + b before rounding); the
+            residual is then formed from it rather than from the rounded z.
+
+        Notes
+        -----
+        Convention: first in float64 — where a and y both lie in (0.5, 2] as
+        (1 − y) − (1 − a) (1 − y is exact there, Sterbenz; 1 − a from the stable
+        ``one_minus``), elsewhere as a − y. Where that subtraction cancels (the result is
+        below 2⁻¹⁰ of the operand whose rounding it inherits), or for ``z_exact``, the
+        residual is formed again from the exact z by :meth:`exact_a_minus_y`.
         """
-        z, y = _f(z), _f(y)
+        if z_exact is not None:
+            return self.exact_a_minus_y(z_exact, float(np.asarray(y, dtype=np.float64)))
+        zf, yf = np.broadcast_arrays(_f(z), _f(y))
+        with np.errstate(all="ignore"):
+            d, inherited = self._float_a_minus_y(zf, yf)
+            cancels = np.isfinite(d) & (np.abs(d) < _CANCELS * inherited)
+        if np.any(cancels):
+            d = np.array(d, dtype=np.float64)
+            for i in np.ndindex(d.shape):
+                if cancels[i]:
+                    d[i] = self.exact_a_minus_y(Fraction(float(zf[i])), float(yf[i]))
+        return _ret(d)
+
+    def _float_a_minus_y(self, z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(a − y in float64, |the rounded operand| whose error the difference inherits)."""
         a = _f(self.value(z))
         near_one = (a > 0.5) & (a <= 2.0) & (y >= 0.5) & (y <= 2.0)
-        with np.errstate(all="ignore"):
-            return _ret(np.where(near_one, (1.0 - y) - _f(self.one_minus(z)), a - y))
+        om = _f(self.one_minus(z))
+        return np.where(near_one, (1.0 - y) - om, a - y), np.where(near_one, np.abs(om), np.abs(a))
+
+    def exact_a_minus_y(self, z: Fraction, y: float) -> float:
+        """f(z) − y for an exact rational z, rounded once to float64 (relative error < 1e-13).
+
+        Convention: evaluated in :mod:`decimal` (exp and ln to any precision, also in
+        Pyodide) with :meth:`decimal_value`, doubling the digits from 40 until the
+        residual is at least 10¹⁶ × its error bound 10³⁻ᵖ·|a|, or until that bound lies
+        below float64's smallest subnormal (then the rounded residual is exact).
+        """
+        prec = 40
+        while True:
+            with localcontext(_context(prec + 30)):
+                zd = Decimal(z.numerator) / Decimal(z.denominator)
+            with localcontext(_context(prec)):
+                a = self.decimal_value(zd)
+                d = a - Decimal(y)
+                bound = Decimal(10) ** (3 - prec) * abs(a)
+                done = (d != 0 and abs(d) >= bound * Decimal(10) ** 13) or bound < _TINY
+            if done or prec > _MAX_DIGITS:
+                return float(d)
+            prec *= 2
+
+    def exact_value(self, z: Fraction) -> float:
+        """f(z) at an exact rational z; smooth activations round z first (relative effect ≤ |z f′/f|·ε)."""
+        return float(self.value(float(z)))
+
+    def decimal_value(self, z: Decimal) -> Decimal:
+        """f(z) in the current :mod:`decimal` context, relative error a few units of its precision."""
+        raise NotImplementedError
 
     def log_value(self, z: ArrayLike) -> Any:
         """ln f(z) (for 0 < f < 1); ln(1 − (1 − a)) via log1p near a = 1."""
@@ -128,7 +222,11 @@ class Sigmoid(Activation):
 
     name = "sigmoid"
     formula = r"\sigma(z) = \frac{1}{1+e^{-z}}"
+    text = "σ(z) = 1/(1 + e^−z)"
+    numpy = "a = np.exp(-np.logaddexp(0.0, -z))      # sigmoid, no overflow"
     derivative_formula = r"\sigma(z)\,(1-\sigma(z))"
+    derivative_text = "σ(z)·σ(−z) = a(1 − a)"
+    derivative_numpy = "da_dz = a * (1.0 - a)"
     max_slope = 0.25
 
     def value(self, z: ArrayLike) -> Any:
@@ -151,13 +249,21 @@ class Sigmoid(Activation):
     def bce_factor(self, z: ArrayLike) -> Any:
         return _ret(np.ones_like(_f(z)))  # σ' / (σ(1 − σ)) = 1: sigmoid + BCE ⇒ a − y
 
+    def decimal_value(self, z: Decimal) -> Decimal:
+        e = (-abs(z)).exp()  # sign split, as in float64: no overflow
+        return 1 / (1 + e) if z >= 0 else e / (1 + e)
+
 
 class Tanh(Activation):
     """Hyperbolic tangent; tanh'(z) = 1 − tanh²z = (1 − a)(1 + a)."""
 
     name = "tanh"
     formula = r"\tanh z"
+    text = "tanh z"
+    numpy = "a = np.tanh(z)"
     derivative_formula = r"1-\tanh^2 z"
+    derivative_text = "1 − tanh²z"
+    derivative_numpy = "da_dz = 1.0 - a**2"
 
     def value(self, z: ArrayLike) -> Any:
         return _ret(np.tanh(_f(z)))  # never exponentials: inf/inf at |z| ≥ 710
@@ -174,14 +280,13 @@ class Tanh(Activation):
         z = _f(z)
         return _ret(_f(self.one_minus(z)) * _f(self.one_minus(-z)))
 
-    def a_minus_y(self, z: ArrayLike, y: ArrayLike) -> Any:
+    def _float_a_minus_y(self, z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """As the base class, plus the mirror case: a − y = (1 + a) − (1 + y) near −1."""
-        z, y = _f(z), _f(y)
-        a = _f(self.value(z))
-        near_minus_one = (a < -0.5) & (y <= -0.5) & (y >= -2.0)
-        with np.errstate(all="ignore"):
-            mirrored = _f(self.one_minus(-z)) - (1.0 + y)
-        return _ret(np.where(near_minus_one, mirrored, _f(super().a_minus_y(z, y))))
+        d, inherited = super()._float_a_minus_y(z, y)
+        near_minus_one = (_f(self.value(z)) < -0.5) & (y <= -0.5) & (y >= -2.0)
+        one_plus_a = _f(self.one_minus(-z))
+        return (np.where(near_minus_one, one_plus_a - (1.0 + y), d),
+                np.where(near_minus_one, np.abs(one_plus_a), inherited))
 
     def log_one_minus(self, z: ArrayLike) -> Any:
         # ln(1 − tanh z) = ln 2 − softplus(2z) for a ≥ 0.5 (finite even where 1 − a underflows).
@@ -196,13 +301,22 @@ class Tanh(Activation):
         with np.errstate(all="ignore"):
             return _ret(_f(self.one_minus(-z)) / np.tanh(z))
 
+    def decimal_value(self, z: Decimal) -> Decimal:
+        m = _expm1(-2 * abs(z))  # tanh|z| = −m/(2 + m): no cancellation near 0
+        t = -m / (2 + m)
+        return t if z >= 0 else -t
+
 
 class Softplus(Activation):
     """softplus(z) = ln(1 + e^z); softplus'(z) = σ(z)."""
 
     name = "softplus"
     formula = r"\ln(1+e^{z})"
+    text = "ln(1 + e^z)"
+    numpy = "a = np.logaddexp(0.0, z)                # ln(1 + e^z), no overflow"
     derivative_formula = r"\sigma(z)"
+    derivative_text = "σ(z)"
+    derivative_numpy = "da_dz = np.exp(-np.logaddexp(0.0, -z))  # sigmoid(z)"
 
     def value(self, z: ArrayLike) -> Any:
         return _ret(np.logaddexp(0.0, _f(z)))  # not log(1 + exp(z)): inf at 710, wrong at −30
@@ -242,6 +356,9 @@ class Softplus(Activation):
         with np.errstate(all="ignore"):
             return _ret(_f(self.ratio(z)) / _f(self.one_minus(z)))
 
+    def decimal_value(self, z: Decimal) -> Decimal:
+        return max(z, Decimal(0)) + _log1p((-abs(z)).exp())  # max(z, 0) + ln(1 + e^−|z|)
+
 
 class PiecewiseLinear(Activation):
     """f(z) = slope(z)·z with a constant slope on each side of 0."""
@@ -259,13 +376,28 @@ class PiecewiseLinear(Activation):
     def derivative(self, z: ArrayLike) -> Any:
         return self.slope(z)
 
+    def exact_value(self, z: Fraction) -> float:
+        """f(z) for an exact rational z, rounded once."""
+        return float(Fraction(float(self.slope(float(z > 0) - float(z < 0)))) * z)
+
+    def exact_a_minus_y(self, z: Fraction, y: float) -> float:
+        """slope·z − y in exact rational arithmetic, rounded once."""
+        return float(Fraction(float(self.slope(float(z > 0) - float(z < 0)))) * z - Fraction(y))
+
+    def decimal_value(self, z: Decimal) -> Decimal:
+        return Decimal(float(self.slope(float(z > 0) - float(z < 0)))) * z
+
 
 class Linear(PiecewiseLinear):
     """Identity f(z) = z; f' = 1."""
 
     name = "linear"
     formula = r"z"
+    text = "z"
+    numpy = "a = z"
     derivative_formula = r"1"
+    derivative_text = "1"
+    derivative_numpy = "da_dz = 1.0"
 
     def slope(self, z: ArrayLike) -> Any:
         return _ret(np.ones_like(_f(z)))
@@ -276,7 +408,12 @@ class ReLU(PiecewiseLinear):
 
     name = "relu"
     formula = r"\max(0, z)"
+    text = "max(0, z)"
+    numpy = "a = np.maximum(0.0, z)"
     derivative_formula = r"[z > 0]"
+    derivative_text = "1 if z > 0 else 0"
+    derivative_numpy = "da_dz = 1.0 if z > 0 else 0.0       # convention: relu'(0) = 0"
+    has_kink = True
 
     def slope(self, z: ArrayLike) -> Any:
         return _ret(np.where(_f(z) > 0, 1.0, 0.0))
@@ -292,7 +429,12 @@ class LeakyReLU(PiecewiseLinear):
     """
 
     name = "leaky_relu"
+    text = "z if z > 0 else slope·z"
+    numpy = "a = z if z > 0 else alpha * z"
     derivative_formula = r"1 \text{ if } z > 0 \text{ else } \alpha"
+    derivative_text = "1 if z > 0 else slope"
+    derivative_numpy = "da_dz = 1.0 if z > 0 else alpha"
+    has_kink = True
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         self.negative_slope = float(negative_slope)

@@ -1,6 +1,7 @@
 """``python -m biasgrad``: the single-neuron report on the command line.
 
 Exit status 0 on success; 2 with exactly one line on stderr for any bad input.
+``python -m biasgrad diagnose FILE.py …`` is the subcommand in :mod:`biasgrad.cli_diagnose`.
 """
 
 from __future__ import annotations
@@ -93,6 +94,10 @@ def render_text(r: NeuronReport) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status (0 ok, 2 bad input)."""
     args_in = list(sys.argv[1:] if argv is None else argv)
+    if args_in[:1] == ["diagnose"]:  # the subcommand lives in its own module
+        from .cli_diagnose import main as diagnose_main
+
+        return diagnose_main(args_in[1:])
     try:
         args = _parser().parse_args(_join_negative_values(args_in))
         nums = {n: parse_number(n, getattr(args, n)) for n in ("x", "w", "b", "y", "lr")}

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from .errors import BiasgradError
 
@@ -16,7 +19,8 @@ if TYPE_CHECKING:  # imported lazily at run time (activations/losses import noth
     from .activations import Activation
     from .losses import Loss
 
-__all__ = ["parse_number", "check_finite", "parse_activation", "parse_loss", "check_lr"]
+__all__ = ["parse_number", "check_finite", "finite_array", "parse_activation", "parse_loss",
+           "parse_network_loss", "check_lr"]
 
 _MAX_SHOWN = 40
 
@@ -39,14 +43,57 @@ def check_finite(field: str, value: float) -> float:
     -------
     float
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise BiasgradError(f"{field} must be a finite number, got {value!r}", field)
-    v = float(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise BiasgradError(f"{field} must be a finite number, got {_shown(repr(value))}", field)
+    try:
+        v = float(value)
+    except OverflowError:  # an int or Fraction beyond float64
+        raise BiasgradError(f"{field} is too large for float64 (max about 1.8e308)", field) from None
     if math.isnan(v):
         raise BiasgradError(f"{field} is NaN; it must be a finite number", field)
     if math.isinf(v):
         raise BiasgradError(f"{field} is {'+' if v > 0 else '-'}infinity; it must be a finite number", field)
     return v
+
+
+def finite_array(field: str, value: Any) -> NDArray[np.float64]:
+    """``value`` as a float64 array of finite numbers, or a BiasgradError naming ``field``.
+
+    Convention: numbers only — text (``"1"`` or ``["1", "2"]``), None, bools and ragged
+    nesting are refused, as :func:`check_finite` refuses them for a scalar; Python ints and
+    Fractions beyond float64 are refused as too large, never turned into inf.
+    """
+    if isinstance(value, (str, bytes)):
+        raise BiasgradError(f"{field} must be numbers, got text {_shown(repr(value))}", field)
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError):
+        raise BiasgradError(f"{field} must be a rectangular array of numbers (rows of equal length)", field) from None
+    if arr.dtype.kind in "iuf":
+        with np.errstate(over="ignore"):
+            out = arr.astype(np.float64)
+    elif arr.dtype.kind == "O":
+        out = np.empty(arr.shape, dtype=np.float64)
+        for i in np.ndindex(arr.shape):
+            try:
+                out[i] = check_finite(f"{field}[{', '.join(map(str, i))}]" if arr.ndim else field, arr[i])
+            except BiasgradError as e:
+                raise BiasgradError(str(e), field) from None
+    elif arr.dtype.kind == "b":
+        raise BiasgradError(f"{field} must be numbers, got booleans", field)
+    elif arr.dtype.kind in "US":
+        raise BiasgradError(f"{field} must be numbers, got text {_shown(repr(arr.flat[0].item()))}", field)
+    else:
+        raise BiasgradError(f"{field} must be real numbers, got dtype {arr.dtype}", field)
+    bad = ~np.isfinite(out)
+    if np.any(bad):
+        i = tuple(int(k) for k in np.argwhere(bad)[0])
+        where = f"{field}[{', '.join(map(str, i))}]" if i else field
+        v = float(out[i])
+        what = "NaN" if math.isnan(v) else ("too large for float64" if arr.dtype.kind != "f"
+                                            else f"{'+' if v > 0 else '-'}infinity")
+        raise BiasgradError(f"{where} is {what}; it must be a finite number", field)
+    return out
 
 
 def parse_number(field: str, text: str | float | int) -> float:
@@ -107,7 +154,7 @@ def _normalise(text: str) -> str:
     return str(text).strip().lower().replace("-", "_").replace(" ", "_")
 
 
-def _lookup(registry: dict, field: str, text: str):
+def _lookup(registry: dict[str, Any], field: str, text: str) -> Any:
     """``registry[name]`` for a user-typed name, or a BiasgradError listing the valid names."""
     key = _normalise(text)
     if key not in registry:
@@ -147,3 +194,10 @@ def parse_loss(text: str) -> "Loss":
     from .losses import LOSSES
 
     return _lookup(LOSSES, "loss", text)
+
+
+def parse_network_loss(text: str) -> "Loss":
+    """As :func:`parse_loss`, over :data:`~biasgrad.losses.NETWORK_LOSSES` (softmax cross-entropy too)."""
+    from .losses import NETWORK_LOSSES
+
+    return _lookup(NETWORK_LOSSES, "loss", text)

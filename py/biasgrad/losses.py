@@ -6,12 +6,14 @@ over a batch happens elsewhere, in one place: :func:`biasgrad.dense.reduce_over_
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from .activations import sigmoid
+from .activations import Activation, Linear, Sigmoid, sigmoid
 from .errors import BiasgradError
+from .terms import ChainTerms
 
 __all__ = [
     "Loss", "HalfSquaredError", "SquaredError", "BinaryCrossEntropy",
@@ -46,20 +48,89 @@ def bce_from_logits(z: ArrayLike, y: ArrayLike) -> Any:
 
 
 class Loss:
-    """Base class: ``name``, ``formula`` (LaTeX), ``derivative_formula``, ``takes_logits``."""
+    """Base class.
+
+    Attributes
+    ----------
+    name : str
+        Registry key.
+    formula, text, numpy : str
+        L in LaTeX, in plain text, and as a NumPy statement ``L = ...``.
+    derivative_formula, derivative_text, derivative_numpy : str
+        The derivative with respect to the loss's own input (a, or z for a loss that takes
+        logits), likewise.
+    link_dL_dz_text : str
+        dL/dz in plain text when the loss follows its link (:meth:`uses_link`).
+    takes_logits : bool
+        True when the loss's input is the logit z (it contains its link, the sigmoid or the
+        softmax); then its derivative is ``dL_dz`` and it has no ``dL_da``.
+    takes_class_labels : bool
+        True when a network may pass class labels (N,) to be one-hot encoded.
+    natural_output : str
+        The output activation a network pairs with this loss by default.
+    small_slope_vanishes : bool
+        True when a small da/dz makes dL/dz small (squared errors); False when the loss
+        cancels it (BCE: the (a(1 − a)) in dL/da meets σ' = a(1 − a)).
+    """
 
     name = ""
     formula = ""
+    text = ""
+    numpy = ""
     derivative_formula = ""
+    derivative_text = ""
+    derivative_numpy = ""
+    link_dL_dz_text = ""
     takes_logits = False
+    takes_class_labels = False
+    natural_output = "linear"
+    small_slope_vanishes = True
+
+    def uses_link(self, act: Activation) -> bool:
+        """True when ``act`` is this loss's link, so dL/dz comes straight from z."""
+        return False
 
     def value(self, a: ArrayLike, y: ArrayLike) -> Any:
         """L(a, y), elementwise."""
         raise NotImplementedError
 
     def dL_da(self, a: ArrayLike, y: ArrayLike) -> Any:
-        """dL/da, elementwise."""
-        raise NotImplementedError
+        """dL/da, elementwise (a loss that takes logits has none: see :meth:`gradient`)."""
+        raise BiasgradError(f"{self.name} takes the logit z, not a; its derivative is dL_dz(z, y)", "loss")
+
+    def gradient(self, u: ArrayLike, y: ArrayLike) -> Any:
+        """The derivative with respect to the loss's own input u: dL/da, or dL/dz for logits."""
+        return self.dL_da(u, y)
+
+    def check_target(self, y: ArrayLike) -> None:
+        """Raise a BiasgradError (field ``"y"``) for targets outside the loss's domain."""
+
+    def check_activation(self, act: Activation) -> None:
+        """Raise a BiasgradError (field ``"activation"``) if this loss cannot follow ``act``."""
+
+    def pair_warning(self, act: Activation) -> str | None:
+        """A sentence for the reader when the pairing (act, self) is legal but unusual."""
+        return None
+
+    def chain(self, act: Activation, z: np.ndarray, y: np.ndarray, z_exact: Fraction | None = None) -> ChainTerms:
+        """The chain rule through ``act``: L, dL/da, da/dz and dL/dz at each (z, y).
+
+        Parameters
+        ----------
+        act : Activation
+        z, y : ndarray (broadcast together)
+        z_exact : Fraction, optional
+            The exact scalar pre-activation (residuals are formed from it).
+
+        Notes
+        -----
+        The default is the plain chain rule dL/dz = dL/da(f(z), y) · f'(z); a loss whose
+        residual a − y or link needs care overrides it.
+        """
+        with np.errstate(all="ignore"):
+            a, da_dz = _f(act.value(z)), _f(act.derivative(z))
+            g = _f(self.dL_da(a, y))
+            return ChainTerms.build(a, _f(self.value(a, y)), g, da_dz, g * da_dz)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -74,7 +145,11 @@ class HalfSquaredError(Loss):
 
     name = "mse_half"
     formula = r"\tfrac{1}{2}(a-y)^2"
+    text = "½(a − y)²"
+    numpy = "L = 0.5 * (a - y) ** 2                  # half squared error"
     derivative_formula = r"a-y"
+    derivative_text = "a − y"
+    derivative_numpy = "dL_da = a - y"
 
     def value(self, a: ArrayLike, y: ArrayLike) -> Any:
         d = _f(a) - _f(y)
@@ -83,13 +158,23 @@ class HalfSquaredError(Loss):
     def dL_da(self, a: ArrayLike, y: ArrayLike) -> Any:
         return _ret(_f(a) - _f(y))
 
+    def chain(self, act: Activation, z: np.ndarray, y: np.ndarray, z_exact: Fraction | None = None) -> ChainTerms:
+        with np.errstate(all="ignore"):
+            d = _f(act.a_minus_y(z, y, z_exact))  # the exact residual, y near a included
+            da_dz = _f(act.derivative(z))
+            return ChainTerms.build(_activation_value(act, z, z_exact), 0.5 * d * d, d, da_dz, d * da_dz)
+
 
 class SquaredError(Loss):
     """(a − y)², so dL/da = 2(a − y): PyTorch's ``mse_loss`` and 3Blue1Brown's C₀."""
 
     name = "mse"
     formula = r"(a-y)^2"
+    text = "(a − y)²"
+    numpy = "L = (a - y) ** 2                        # squared error"
     derivative_formula = r"2(a-y)"
+    derivative_text = "2(a − y)"
+    derivative_numpy = "dL_da = 2.0 * (a - y)"
 
     def value(self, a: ArrayLike, y: ArrayLike) -> Any:
         d = _f(a) - _f(y)
@@ -97,6 +182,12 @@ class SquaredError(Loss):
 
     def dL_da(self, a: ArrayLike, y: ArrayLike) -> Any:
         return _ret(2.0 * (_f(a) - _f(y)))
+
+    def chain(self, act: Activation, z: np.ndarray, y: np.ndarray, z_exact: Fraction | None = None) -> ChainTerms:
+        with np.errstate(all="ignore"):
+            d = _f(act.a_minus_y(z, y, z_exact))
+            da_dz = _f(act.derivative(z))
+            return ChainTerms.build(_activation_value(act, z, z_exact), d * d, 2.0 * d, da_dz, 2.0 * d * da_dz)
 
 
 class BinaryCrossEntropy(Loss):
@@ -111,7 +202,15 @@ class BinaryCrossEntropy(Loss):
 
     name = "bce"
     formula = r"-\left[y\ln a + (1-y)\ln(1-a)\right]"
+    text = "−[y ln a + (1 − y) ln(1 − a)]"
+    numpy = "L = -(y * np.log(a) + (1 - y) * np.log1p(-a))   # BCE, natural log"
     derivative_formula = r"\frac{a-y}{a(1-a)}"
+    derivative_text = "(a − y) / (a(1 − a))"
+    derivative_numpy = "dL_da = (a - y) / (a * (1.0 - a))"
+    link_dL_dz_text = "σ(z) − y  (= a − y)"
+
+    natural_output = "sigmoid"
+    small_slope_vanishes = False
 
     @staticmethod
     def _clipped(a: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -130,9 +229,52 @@ class BinaryCrossEntropy(Loss):
 
     def dL_da(self, a: ArrayLike, y: ArrayLike) -> Any:
         a, y = self._clipped(a, y)
-        with np.errstate(all="ignore"):  # = −y/a + (1−y)/(1−a), in an order that does not cancel
-            g = np.where(y == 0, 1.0 / (1.0 - a), np.where(y == 1, -1.0 / a, ((a - y) / a) / (1.0 - a)))
-        return _ret(g)
+        with np.errstate(all="ignore"):
+            return _ret(_bce_dL_da(a, 1.0 - a, a - y, y))
+
+    def check_target(self, y: ArrayLike) -> None:
+        _check_probability_target(self.name, y)
+
+    def uses_link(self, act: Activation) -> bool:
+        return isinstance(act, Sigmoid)
+
+    def pair_warning(self, act: Activation) -> str | None:
+        if isinstance(act, Sigmoid):
+            return None
+        return (f"BCE expects a probability, but {act.name} is not a sigmoid: the output is not kept "
+                "inside (0, 1) and dL/db is not simply a − y.")
+
+    def chain(self, act: Activation, z: np.ndarray, y: np.ndarray, z_exact: Fraction | None = None) -> ChainTerms:
+        """BCE after ``act``; with a sigmoid (its link) L and dL/dz = σ(z) − y come from the logit.
+
+        Convention: elsewhere a is clipped (``BCE_CLIP``) only where ln a or ln(1 − a) is −inf
+        while its coefficient is not 0; an output outside [0, 1] is outside the domain.
+        """
+        with np.errstate(all="ignore"):
+            a, da_dz = _f(_activation_value(act, z, z_exact)), _f(act.derivative(z))
+            d = _f(act.a_minus_y(z, y, z_exact))
+            om = -_f(act.a_minus_y(z, 1.0, z_exact))  # 1 − a, exact
+            if isinstance(act, Sigmoid):  # the link: exact in saturation, no clip
+                return ChainTerms.build(a, _f(bce_from_logits(z, y)), _bce_dL_da(a, om, d, y), da_dz, d)
+            in_domain = (a >= 0) & (om >= 0)
+            log_a, log_1ma, factor = _f(act.log_value(z)), _f(act.log_one_minus(z)), _f(act.bce_factor(z))
+            if z_exact is not None:  # near a = 1, ln a, ln(1 − a) and the factor from the exact 1 − a
+                upper = (a > 0.5) & (om > 0)
+                log_a = np.where(upper, np.log1p(-om), log_a)
+                log_1ma = np.where(upper, np.log(om), log_1ma)
+                factor = np.where(upper, np.where(da_dz == 0, 0.0, (da_dz / a) / om), factor)
+            zero_a, one_a = log_a == -np.inf, log_1ma == -np.inf
+            clip = in_domain & ((zero_a & (y > 0)) | (one_a & (y < 1)))
+            exact_zero, exact_one = zero_a & (y == 0), one_a & (y == 1)  # L = 0: nothing to clip
+            a_c = np.where(zero_a, BCE_CLIP, 1.0 - BCE_CLIP)
+            g_c = _bce_dL_da(a_c, 1.0 - a_c, a_c - y, y)
+            L_c = -(np.where(y == 0, 0.0, y * np.log(a_c)) + np.where(y == 1, 0.0, (1.0 - y) * np.log1p(-a_c)))
+            L = -(np.where(y == 0, 0.0, y * log_a) + np.where(y == 1, 0.0, (1.0 - y) * log_1ma))
+            cases = [clip, exact_zero, exact_one]
+            return ChainTerms.build(
+                a, np.select(cases, [L_c, 0.0, 0.0], L), np.select(cases, [g_c, 1.0, -1.0], _bce_dL_da(a, om, d, y)),
+                da_dz, np.select(cases, [g_c * da_dz, da_dz, -da_dz], d * factor),
+                in_domain=in_domain, clipped=clip)
 
 
 class BinaryCrossEntropyWithLogits(Loss):
@@ -145,16 +287,42 @@ class BinaryCrossEntropyWithLogits(Loss):
 
     name = "bce_logits"
     formula = r"\max(z,0) - yz + \ln(1+e^{-|z|})"
+    text = "max(z,0) − y·z + ln(1 + e^−|z|)"
+    numpy = "L = np.logaddexp(0.0, z) - y * z       # BCE from the logit z, stable for every z"
     derivative_formula = r"\sigma(z)-y"
+    derivative_text = "σ(z) − y"
+    derivative_numpy = "dL_dz = np.exp(-np.logaddexp(0.0, -z)) - y"
+    link_dL_dz_text = "σ(z) − y  (= a − y)"
     takes_logits = True
+    natural_output = "sigmoid"
+    small_slope_vanishes = False
 
-    def value(self, a: ArrayLike, y: ArrayLike) -> Any:
-        return bce_from_logits(a, y)
+    def value(self, z: ArrayLike, y: ArrayLike) -> Any:
+        return bce_from_logits(z, y)
 
-    def dL_da(self, a: ArrayLike, y: ArrayLike) -> Any:
-        return _ret(_f(sigmoid(a)) - _f(y))
+    def dL_dz(self, z: ArrayLike, y: ArrayLike) -> Any:
+        """dL/dz = σ(z) − y, the derivative with respect to this loss's own input, the logit."""
+        return _ret(_f(sigmoid(z)) - _f(y))
 
-    dL_dz = dL_da
+    gradient = dL_dz
+
+    def check_target(self, y: ArrayLike) -> None:
+        _check_probability_target(self.name, y)
+
+    def uses_link(self, act: Activation) -> bool:
+        return isinstance(act, Sigmoid)
+
+    def check_activation(self, act: Activation) -> None:
+        if not isinstance(act, Sigmoid):
+            raise BiasgradError(f"bce_logits includes the sigmoid, so the activation must be sigmoid, "
+                                f"not {act.name}; or choose loss bce", "activation")
+
+    def chain(self, act: Activation, z: np.ndarray, y: np.ndarray, z_exact: Fraction | None = None) -> ChainTerms:
+        self.check_activation(act)
+        with np.errstate(all="ignore"):
+            d = _f(act.a_minus_y(z, y, z_exact))  # σ(z) − y, exact
+            return ChainTerms.build(_f(act.value(z)), _f(bce_from_logits(z, y)), np.zeros_like(d),
+                                    _f(act.derivative(z)), d, has_dL_da=False)
 
 
 class SoftmaxCrossEntropy(Loss):
@@ -167,8 +335,17 @@ class SoftmaxCrossEntropy(Loss):
 
     name = "softmax_cross_entropy"
     formula = r"-\sum_k y_k \ln \mathrm{softmax}(z)_k"
+    text = "−Σ_k y_k ln softmax(z)_k"
+    numpy = "L = -(Y * log_softmax(Z)).sum(axis=1)"
     derivative_formula = r"p - y"
+    derivative_text = "p − y"
+    derivative_numpy = "dL_dZ = np.exp(log_softmax(Z)) - Y"
+    link_dL_dz_text = "p − y"
     takes_logits = True
+    takes_class_labels = True
+
+    def uses_link(self, act: Activation) -> bool:
+        return isinstance(act, Linear)
 
     @staticmethod
     def log_softmax(Z: ArrayLike) -> np.ndarray:
@@ -177,16 +354,51 @@ class SoftmaxCrossEntropy(Loss):
         S = Z - Z.max(axis=-1, keepdims=True)
         return S - np.log(np.exp(S).sum(axis=-1, keepdims=True))
 
-    def value(self, a: ArrayLike, y: ArrayLike) -> Any:
+    def value(self, z: ArrayLike, y: ArrayLike) -> Any:
         """Per-example loss, shape (N,), for logits (N, K) and one-hot targets (N, K)."""
-        return _ret(-(_f(y) * self.log_softmax(a)).sum(axis=-1))
+        return _ret(-(_f(y) * self.log_softmax(z)).sum(axis=-1))
 
-    def dL_da(self, a: ArrayLike, y: ArrayLike) -> Any:
+    def dL_dz(self, z: ArrayLike, y: ArrayLike) -> Any:
         """Per-example gradient with respect to the logits: P − Y, shape (N, K)."""
-        return np.exp(self.log_softmax(a)) - _f(y)
+        return np.exp(self.log_softmax(z)) - _f(y)
+
+    gradient = dL_dz
+
+    def check_activation(self, act: Activation) -> None:
+        if not isinstance(act, Linear):
+            raise BiasgradError("softmax cross-entropy takes logits: the output activation must be linear, "
+                                f"not {act.name}", "activation")
+
+    def chain(self, act: Activation, z: np.ndarray, y: np.ndarray, z_exact: Fraction | None = None) -> ChainTerms:
+        self.check_activation(act)
+        Z = np.atleast_2d(z)
+        with np.errstate(all="ignore"):
+            g = _f(self.dL_dz(Z, y))
+            return ChainTerms.build(Z, _f(self.value(Z, y)), np.zeros_like(g), np.ones_like(g), g, has_dL_da=False)
+
+
+def _activation_value(act: Activation, z: np.ndarray, z_exact: Fraction | None) -> Any:
+    return act.exact_value(z_exact) if z_exact is not None else act.value(z)
+
+
+def _bce_dL_da(a: Any, om: Any, d: Any, y: Any) -> np.ndarray:
+    """dL/da = −y/a + (1 − y)/(1 − a) as (a − y)/(a(1 − a)), in an order that does not cancel."""
+    a, om, d, y = _f(a), _f(om), _f(d), _f(y)
+    with np.errstate(all="ignore"):
+        return np.where(y == 0, 1.0 / om, np.where(y == 1, -1.0 / a, (d / a) / om))
+
+
+def _check_probability_target(name: str, y: ArrayLike) -> None:
+    bad = ~((_f(y) >= 0.0) & (_f(y) <= 1.0))
+    if np.any(bad):
+        first = float(_f(y)[bad].flat[0]) if np.ndim(y) else float(_f(y))
+        raise BiasgradError(f"y must be in [0, 1] for {name} (a probability), got {first!r}", "y")
 
 
 #: Registry of the scalar-output losses: name → loss object.
 LOSSES: dict[str, Loss] = {
     l.name: l for l in (HalfSquaredError(), SquaredError(), BinaryCrossEntropy(), BinaryCrossEntropyWithLogits())
 }
+
+#: Every loss a :class:`~biasgrad.network.Network` accepts: :data:`LOSSES` and softmax cross-entropy.
+NETWORK_LOSSES: dict[str, Loss] = {**LOSSES, SoftmaxCrossEntropy.name: SoftmaxCrossEntropy()}

@@ -16,16 +16,15 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .activations import Activation, sigmoid
+from .activations import Activation
 from .dense import Dense, DenseGrads, batch_weight
 from .errors import BiasgradError
 from .gradcheck import central_difference
-from .inputs import check_lr, parse_activation, parse_loss
-from .losses import Loss, SoftmaxCrossEntropy, bce_from_logits
+from .inputs import check_lr, parse_activation, parse_network_loss
+from .link import chain_terms
+from .losses import Loss
 
 __all__ = ["Network", "History"]
-
-SOFTMAX_CE = "softmax_cross_entropy"
 
 
 @dataclass
@@ -78,30 +77,29 @@ class Network:
 
     Notes
     -----
-    Convention: with a sigmoid output, bce and bce_logits use dZ = σ(Z) − Y (from logits).
+    Convention: the output delta dZ comes from :func:`biasgrad.link.chain_terms`, so with a
+    sigmoid output bce and bce_logits use dZ = σ(Z) − Y (from logits).
     """
 
-    def __init__(self, sizes: Sequence[int], activations: Any = "tanh", loss: str = SOFTMAX_CE,
+    def __init__(self, sizes: Sequence[int], activations: Any = "tanh", loss: str | Loss = "softmax_cross_entropy",
                  reduction: str = "mean", seed: int = 0) -> None:
         if len(sizes) < 2 or any(int(s) < 1 for s in sizes):
             raise BiasgradError(f"sizes must be at least [n_in, n_out] of positive ints, got {list(sizes)}", "sizes")
         batch_weight(1, reduction)  # validates the name
-        self.loss_name = loss if loss == SOFTMAX_CE else parse_loss(loss).name
-        self.loss: Loss = SoftmaxCrossEntropy() if loss == SOFTMAX_CE else parse_loss(loss)
+        self.loss: Loss = loss if isinstance(loss, Loss) else parse_network_loss(loss)
+        self.loss_name = self.loss.name
         self.reduction = reduction
         n_layers = len(sizes) - 1
         if isinstance(activations, (str, Activation)):
-            out = "sigmoid" if self.loss_name in ("bce", "bce_logits") else "linear"
-            activations = [activations] * (n_layers - 1) + [out]
+            activations = [activations] * (n_layers - 1) + [self.loss.natural_output]
         if len(activations) != n_layers:
             raise BiasgradError(f"need {n_layers} activations for sizes {list(sizes)}, got {len(activations)}",
                                 "activations")
         self.activations = [a if isinstance(a, Activation) else parse_activation(a) for a in activations]
-        out_name = self.activations[-1].name
-        if loss == SOFTMAX_CE and out_name != "linear":
-            raise BiasgradError("softmax cross-entropy takes logits: the output activation must be linear", "activations")
-        if self.loss_name == "bce_logits" and out_name != "sigmoid":
-            raise BiasgradError("bce_logits includes the sigmoid: the output activation must be sigmoid", "activations")
+        try:
+            self.loss.check_activation(self.activations[-1])
+        except BiasgradError as e:
+            raise BiasgradError(str(e), "activations") from None
         rng = np.random.default_rng(seed)
         self.layers = [Dense.random(int(sizes[i]), int(sizes[i + 1]), rng) for i in range(n_layers)]
 
@@ -121,7 +119,7 @@ class Network:
         """Targets as (N, n_out) floats; class labels (N,) are one-hot encoded for softmax CE."""
         y = np.asarray(y)
         K = self.layers[-1].n_out
-        if self.loss_name == SOFTMAX_CE and y.ndim == 1:
+        if self.loss.takes_class_labels and y.ndim == 1:
             if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= K:
                 raise BiasgradError(f"class labels must be ints in [0, {K}), got {y.dtype} {y.min()}..{y.max()}", "y")
             return np.eye(K)[y]
@@ -132,13 +130,8 @@ class Network:
         """Per-example loss (N,) and per-example output delta dZ = ∂L_n/∂Z (N, n_out)."""
         if Y.shape != Z.shape:
             raise BiasgradError(f"targets must have shape {Z.shape} like the output, got {Y.shape}", "y")
-        if self.loss_name == SOFTMAX_CE:
-            return np.asarray(self.loss.value(Z, Y)), np.asarray(self.loss.dL_da(Z, Y))
-        act = self.activations[-1]
-        if self.loss_name in ("bce", "bce_logits") and act.name == "sigmoid":
-            return np.asarray(bce_from_logits(Z, Y)).sum(axis=1), np.asarray(sigmoid(Z)) - Y
-        L_n = np.asarray(self.loss.value(A, Y)).sum(axis=1)
-        return L_n, np.asarray(self.loss.dL_da(A, Y)) * np.asarray(act.derivative(Z))
+        t = chain_terms(self.activations[-1], self.loss, Z, Y, require_defined=True)
+        return (t.L if t.L.ndim < Z.ndim else t.L.sum(axis=1)), t.dL_dz
 
     def loss_value(self, X: Any, y: Any) -> float:
         """The batch loss (reduced over examples as ``self.reduction`` says)."""
@@ -195,13 +188,10 @@ class Network:
         History
         """
         lr = check_lr(lr)
-        labels = np.asarray(y) if self.loss_name == SOFTMAX_CE or np.asarray(y).ndim == 1 else None
+        labels = np.asarray(y) if self.loss.takes_class_labels or np.asarray(y).ndim == 1 else None
         hist = History()
         for _ in range(int(epochs)):
-            with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported just below
-                L, grads = self.gradients(X, y)
-            if not np.isfinite(L):
-                raise BiasgradError(f"the loss is not finite after {len(hist.loss)} epochs (diverged); lower lr", "lr")
+            L, grads = self._checked_gradients(X, y, len(hist.loss))
             hist.loss.append(L)
             hist.biases.append([layer.b.ravel().tolist() for layer in self.layers])
             hist.bias_grads.append([g.db.ravel().tolist() for g in grads])
@@ -210,8 +200,23 @@ class Network:
                 if X_test is not None and y_test is not None:
                     hist.test_accuracy.append(self.accuracy(X_test, y_test))
             self.step(grads, lr)
-        hist.final_loss = self.loss_value(X, y)
+        hist.final_loss = self._checked_gradients(X, y, len(hist.loss))[0]  # the loss after the last step too
         return hist
+
+    def _checked_gradients(self, X: Any, y: Any, epochs_done: int) -> tuple[float, list[DenseGrads]]:
+        """:meth:`gradients`, or a BiasgradError (field ``lr``) once training has diverged."""
+        diverged = BiasgradError(f"the loss is not finite after {epochs_done} epochs (diverged); lower lr", "lr")
+        try:
+            with np.errstate(all="ignore"):  # divergence is reported here, not as a NumPy warning
+                L, grads = self.gradients(X, y)
+        except BiasgradError as e:
+            if e.field is not None or epochs_done == 0:
+                raise
+            raise diverged from None
+        finite = np.isfinite(L) and all(np.isfinite(g.dW).all() and np.isfinite(g.db).all() for g in grads)
+        if not finite:
+            raise diverged
+        return L, grads
 
     # -- gradient check ----------------------------------------------------------------
     def parameters(self) -> list[tuple[str, np.ndarray]]:

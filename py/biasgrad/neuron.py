@@ -18,11 +18,12 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .activations import SATURATION, Activation, Sigmoid
+from .activations import SATURATION, Activation
 from .errors import BiasgradError
 from .gradcheck import central_difference, relative_error
 from .inputs import check_finite, check_lr, parse_activation, parse_loss
-from .losses import BCE_CLIP, BinaryCrossEntropy, Loss, bce_from_logits
+from .link import chain_terms
+from .losses import BCE_CLIP, Loss
 
 __all__ = ["neuron_report", "NeuronReport", "GradientWarning", "REPORT_KEYS", "term_formulas"]
 
@@ -31,9 +32,6 @@ REPORT_KEYS = (
     "z", "a", "loss", "dL_da", "da_dz", "dz_db", "dL_dz", "dL_db", "dL_dw",
     "b_next", "w_next", "loss_next", "numeric_dL_db", "warnings",
 )
-
-_BCE = ("bce", "bce_logits")
-
 
 @dataclass(frozen=True)
 class GradientWarning:
@@ -150,69 +148,12 @@ def _finite(value: float, what: str) -> float:
     return value
 
 
-def _undefined(msg: str) -> BiasgradError:
-    return BiasgradError(msg + "; BCE needs a probability a in [0, 1] (use sigmoid)", "loss")
-
-
 def _point(act: Activation, loss: Loss, zq: Fraction, y: float) -> _Point:
-    """Forward pass and local derivatives at the exact pre-activation zq."""
+    """Forward pass and local derivatives at the exact pre-activation zq (one loss path)."""
     z = _to_float(zq, "z = w·x + b")
-    if act.piecewise_linear:  # a = slope·z exactly, then rounded once
-        s = float(act.slope((zq > 0) - (zq < 0)))
-        aq = Fraction(s) * zq
-        a, d, om = _to_float(aq, "a"), float(aq - Fraction(y)), float(1 - aq)
-        da_dz = s
-        below, above = aq < 0, aq > 1
-    else:
-        a, d, om = float(act.value(z)), float(act.a_minus_y(z, y)), float(act.one_minus(z))
-        da_dz = float(act.derivative(z))
-        below, above = a < 0, om < 0
-    name = loss.name
-    if name == "mse_half":
-        return _Point(z, a, 0.5 * d * d, d, da_dz, d * da_dz)
-    if name == "mse":
-        return _Point(z, a, d * d, 2.0 * d, da_dz, 2.0 * d * da_dz)
-    if isinstance(act, Sigmoid):  # bce or bce_logits: from the logit, exact in saturation
-        dL_da = None if name == "bce_logits" else _bce_dL_da(a, om, d, y)
-        return _Point(z, a, float(bce_from_logits(z, y)), dL_da, da_dz, d)
-    if name == "bce_logits":
-        raise BiasgradError(f"bce_logits includes the sigmoid, so the activation must be sigmoid, "
-                            f"not {act.name}; or choose loss bce", "activation")
-    if below or above:
-        raise _undefined(f"BCE is undefined here: the {act.name} output a = {a!r} is "
-                         f"{'below 0' if below else 'above 1'}")
-    if act.piecewise_linear:
-        log_a = math.log(a) if a > 0 else -math.inf
-        log_1ma = math.log1p(-a) if a < 0.5 else (math.log(om) if om > 0 else -math.inf)
-        factor = 0.0 if da_dz == 0 or a == 0 or om == 0 else (da_dz / a) / om
-    else:
-        with np.errstate(all="ignore"):
-            log_a, log_1ma = float(act.log_value(z)), float(act.log_one_minus(z))
-            factor = float(act.bce_factor(z))
-    zero_a, one_a = log_a == -math.inf, log_1ma == -math.inf
-    if (zero_a and y > 0) or (one_a and y < 1):  # the loss is +inf: clip, and say so
-        a_c = BCE_CLIP if zero_a else 1.0 - BCE_CLIP
-        g = float(BinaryCrossEntropy().dL_da(a_c, y))
-        return _Point(z, a, float(BinaryCrossEntropy().value(a_c, y)), g, da_dz, g * da_dz, clipped=True)
-    if zero_a:  # a = 0 exactly and y = 0: L = 0, dL/da = 1/(1 − a) = 1
-        return _Point(z, a, 0.0, 1.0, da_dz, da_dz)
-    if one_a:  # a = 1 exactly and y = 1: L = 0, dL/da = −1/a = −1
-        return _Point(z, a, 0.0, -1.0, da_dz, -da_dz)
-    L = -((y * log_a if y != 0 else 0.0) + ((1.0 - y) * log_1ma if y != 1 else 0.0))
-    return _Point(z, a, L, _bce_dL_da(a, om, d, y), da_dz, d * factor)
-
-
-def _bce_dL_da(a: float, om: float, d: float, y: float) -> float | None:
-    """(a − y)/(a(1 − a)) in a stable order; None when float64 cannot hold it."""
-    with np.errstate(all="ignore"):
-        if y == 0:
-            v = 1.0 / np.float64(om)
-        elif y == 1:
-            v = -1.0 / np.float64(a)
-        else:
-            v = (np.float64(d) / a) / om
-    v = float(v)
-    return v if math.isfinite(v) else None
+    t = chain_terms(act, loss, zq, y, require_defined=True)
+    return _Point(z, float(t.a), float(t.L), float(t.dL_da) if t.has_dL_da else None, float(t.da_dz),
+                  float(t.dL_dz), clipped=bool(t.clipped))
 
 
 def _vector(name: str, v: Any) -> tuple[float, ...] | float:
@@ -225,22 +166,21 @@ def _vector(name: str, v: Any) -> tuple[float, ...] | float:
 
 
 def term_formulas(activation: str | Activation, loss: str | Loss) -> dict[str, str]:
-    """Plain-text formula for each chain-rule term of this activation/loss pair."""
+    """Plain-text formula for each chain-rule term of this activation/loss pair.
+
+    The formulas of a and L and of their derivatives are the classes' own ``text`` and
+    ``derivative_text`` (one home for each formula).
+    """
     act = activation if isinstance(activation, Activation) else parse_activation(activation)
     lo = loss if isinstance(loss, Loss) else parse_loss(loss)
-    from_logit = act.name == "sigmoid" and lo.name in _BCE
     return {
         "z": "w·x + b",
         "a": f"{act.name}(z)",
-        "loss": {"mse_half": "½(a − y)²", "mse": "(a − y)²", "bce": "−[y ln a + (1 − y) ln(1 − a)]",
-                 "bce_logits": "max(z,0) − y·z + ln(1 + e^−|z|)"}[lo.name],
-        "dL_da": {"mse_half": "a − y", "mse": "2(a − y)", "bce": "(a − y) / (a(1 − a))",
-                  "bce_logits": "not defined (the loss takes z)"}[lo.name],
-        "da_dz": {"linear": "1", "sigmoid": "σ(z)·σ(−z) = a(1 − a)", "tanh": "1 − tanh²z",
-                  "relu": "1 if z > 0 else 0", "leaky_relu": "1 if z > 0 else slope",
-                  "softplus": "σ(z)"}.get(act.name, "f′(z)"),
+        "loss": lo.text,
+        "dL_da": "not defined (the loss takes z)" if lo.takes_logits else lo.derivative_text,
+        "da_dz": act.derivative_text,
         "dz_db": "1",
-        "dL_dz": "σ(z) − y  (= a − y)" if from_logit else "dL/da · da/dz",
+        "dL_dz": lo.link_dL_dz_text if lo.uses_link(act) else "dL/da · da/dz",
         "dL_db": "dL/dz · dz/db = dL/dz",
         "dL_dw": "dL/dz · x",
         "b_next": "b − lr·dL/db",
@@ -300,8 +240,8 @@ def neuron_report(
     if isinstance(xs, tuple) != isinstance(ws, tuple) or (isinstance(xs, tuple) and len(xs) != len(ws)):
         raise BiasgradError(f"x and w must have the same length, got {np.shape(x)} and {np.shape(w)}", "w")
     b, y, lr = check_finite("b", b), check_finite("y", y), check_lr(lr)
-    if lo.name in _BCE and not 0.0 <= y <= 1.0:
-        raise BiasgradError(f"y must be in [0, 1] for {lo.name} (a probability), got {y!r}", "y")
+    lo.check_activation(act)
+    lo.check_target(y)
     xv = xs if isinstance(xs, tuple) else (xs,)
     wv = ws if isinstance(ws, tuple) else (ws,)
 
@@ -359,23 +299,23 @@ def _numeric_dL_db(act: Activation, lo: Loss, zq: Fraction, y: float, h: float) 
 
 def _warnings(act: Activation, lo: Loss, p: _Point, zq: Fraction, h: float) -> list[GradientWarning]:
     out = []
-    if act.name == "relu" and zq <= 0:
+    if act.piecewise_linear and p.da_dz == 0:
         out.append(GradientWarning("dead_relu", f"ReLU is inactive at z = {p.z:.6g} ≤ 0, so da/dz = 0 "
                                    "(convention: relu′(0) = 0) and no gradient reaches w or b: a dead ReLU."))
-    elif not act.piecewise_linear and lo.name not in _BCE and p.da_dz < SATURATION * act.max_slope:
+    elif not act.piecewise_linear and lo.small_slope_vanishes and p.da_dz < SATURATION * act.max_slope:
         out.append(GradientWarning("saturated", f"{act.name} is saturated at z = {p.z:.6g}: da/dz = "
                                    f"{p.da_dz:.3g}, so the gradient that reaches b vanishes."))
     if p.clipped:
         out.append(GradientWarning("bce_clip", f"a = {p.a:g} is exactly {'0' if p.a == 0 else '1'}, where BCE "
                                    f"is infinite; a was clipped to [{BCE_CLIP:g}, 1 − {BCE_CLIP:g}] "
                                    "for the loss and its gradient."))
-    if lo.name == "bce" and act.name != "sigmoid":
-        out.append(GradientWarning("bce_non_sigmoid", f"BCE expects a probability, but {act.name} is not a "
-                                   "sigmoid: the output is not kept inside (0, 1) and dL/db is not simply a − y."))
-    if p.dL_da is None and lo.name != "bce_logits":
+    pairing = lo.pair_warning(act)
+    if pairing:
+        out.append(GradientWarning("bce_non_sigmoid", pairing))
+    if p.dL_da is None and not lo.takes_logits:
         out.append(GradientWarning("dL_da_overflow", "dL/da is too large for float64 here; dL/db was "
                                    "computed in a stable order (the huge dL/da cancels a tiny da/dz)."))
-    if act.piecewise_linear and act.name != "linear" and abs(zq) < h:
+    if act.has_kink and abs(zq) < h:
         out.append(GradientWarning("kink", f"z = {p.z:.3g} is within the finite-difference step h = {h:.2g} "
                                    "of the kink at 0, so the numeric estimate mixes both slopes."))
     return out

@@ -50,6 +50,27 @@ def train_iris(raw: Any = None) -> dict[str, Any]:
     return training.train_iris(raw)
 
 
+def diagnose_code(source: str, activation: str = "sigmoid", loss: str = "bce", reduction: str = "mean") -> dict[str, Any]:
+    """The diagnose widget's verdict on the reader's code (``biasgrad.web.diagnose.diagnose_code``)."""
+    from . import diagnose
+
+    return diagnose.diagnose_code(source, activation, loss, reduction)
+
+
+def practice_problem(seed: Any) -> dict[str, Any]:
+    """A seeded practice neuron (``biasgrad.web.diagnose.practice_problem``)."""
+    from . import diagnose
+
+    return diagnose.practice_problem(seed)
+
+
+def check_practice(seed: Any, answer: Any) -> dict[str, Any]:
+    """The practice widget's verdict on a typed dL/db (``biasgrad.web.diagnose.check_practice``)."""
+    from . import diagnose
+
+    return diagnose.check_practice(seed, answer)
+
+
 def ping() -> dict[str, Any]:
     """Versions of the runtime, for diagnostics."""
     import sys
@@ -69,5 +90,8 @@ EXPORTS: dict[str, Callable[..., Any]] = {
     "explore": explore,
     "explorer_names": explorer_names,
     "train_iris": train_iris,
+    "diagnose_code": diagnose_code,
+    "practice_problem": practice_problem,
+    "check_practice": check_practice,
     "ping": ping,
 }

@@ -26,6 +26,7 @@ import numpy as np
 
 from biasgrad.activations import ACTIVATIONS, SATURATION
 from biasgrad.dense import reduce_over_batch
+from biasgrad.link import loss_and_dL_dz
 from biasgrad.losses import LOSSES
 from biasgrad.web import figures as fg
 
@@ -211,18 +212,8 @@ LOSS_SETUPS = {
 
 
 def neuron_point(activation: str, loss: str, x: float, w: float, y: float, b: Any) -> tuple[Any, Any]:
-    """L(b) and dL/db for one neuron, elementwise in b, through the module's activation and loss.
-
-    Convention: sigmoid + BCE goes through the from-logits form, so dL/db = σ(z) − y exactly.
-    """
-    act = ACTIVATIONS[activation]
-    z = w * x + np.asarray(b, dtype=np.float64)
-    if activation == "sigmoid" and loss == "bce":
-        logits = LOSSES["bce_logits"]
-        return logits.value(z, y), logits.dL_da(z, y)  # dz/db = 1
-    lo = LOSSES[loss]
-    a = act.value(z)
-    return lo.value(a, y), np.asarray(lo.dL_da(a, y)) * np.asarray(act.derivative(z))  # · dz/db = 1
+    """L(b) and dL/db for one neuron, elementwise in b, from the one loss path (dz/db = 1)."""
+    return loss_and_dL_dz(activation, loss, w * x + np.asarray(b, dtype=np.float64), y)
 
 
 def _step_labels(bs: list[float], width: float, gap: float = 0.05) -> list[str]:
