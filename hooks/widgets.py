@@ -154,6 +154,21 @@ def _figure(spec: dict) -> str:
 </div>"""
 
 
+SUMMARY = (("z", "z"), ("a", "a"), ("loss", "L"), ("dL_db", "∂L/∂b"), ("b_next", "b′"))
+
+
+def _summary(payload: dict) -> str:
+    """The compact result that stays in view beside the inputs on a phone (CSS makes it sticky
+    there; hidden on wide screens, where the charts sit beside the results)."""
+    items = "".join(
+        f'<span class="bg-calc__sum{" bg-calc__sum--key" if key == "dL_db" else ""}"><span class="bg-calc__sum-sym">{escape(sym)}</span> '
+        f'<span data-summary="{key}">{escape(payload["text"].get(key, "—"))}</span></span>'
+        for key, sym in SUMMARY)
+    return (f'<div class="bg-calc__summary" data-summary-box aria-hidden="true">{items}'
+            '<svg class="bg-calc__spark" data-spark viewBox="0 0 120 36" width="120" height="36" '
+            'preserveAspectRatio="none"></svg></div>')
+
+
 def _code_block(uid: str, kind: str, code: str) -> str:
     """One code view, highlighted like every other fence (Pygments' class names).
 
@@ -188,6 +203,7 @@ def render_calculator(index: int, preset: dict, sync_url: bool) -> str:
   <div class="bg-calc__fields">{fields}
   </div>
 </form>
+{_summary(payload)}
 <div class="bg-calc__status" data-status role="status" aria-live="polite">
   <span class="bg-calc__dot" aria-hidden="true"></span>
   <span data-status-text>These numbers were computed when the page was built. With JavaScript on, Python runs them live in your browser.</span>

@@ -205,6 +205,11 @@ export function mountCalculator(root) {
       output.dataset.value = payload.repr[key];
       output.textContent = payload.text[key];
     }
+    for (const item of root.querySelectorAll("[data-summary]")) {
+      const key = item.dataset.summary;
+      if (key in payload.text) item.textContent = payload.text[key];
+    }
+    drawSpark(payload.figures && payload.figures[0]);
     const pythonMs = lastCallDuration();
     // The main chart (L against b) follows every input; the others follow with the formulas.
     const figures = payload.figures || [];
@@ -253,6 +258,49 @@ export function mountCalculator(root) {
     }
     live = true;
     decorate();
+  }
+
+  // The phone summary's small chart: the L(b) curve with b and b′ (the full chart is below).
+  const spark = root.querySelector("[data-spark]");
+  if (charts[0] && charts[0].dataset.figureSpec) {
+    try {
+      drawSpark(JSON.parse(charts[0].dataset.figureSpec)); // the build's numbers until Python answers
+    } catch (error) {
+      console.warn("calculator: bad figure spec", error);
+    }
+  }
+  function drawSpark(spec) {
+    if (!spark || !spec) return;
+    const curve = spec.series[0];
+    const dots = spec.series.filter((s) => s.mark === "dot");
+    const xs = curve.x, ys = curve.y;
+    const finiteY = ys.filter((v) => v !== null);
+    for (const d of dots) if (d.y[0] !== null) finiteY.push(d.y[0]);
+    if (!finiteY.length) return spark.replaceChildren();
+    const [x0, x1] = [xs[0], xs[xs.length - 1]];
+    const [y0, y1] = [Math.min(...finiteY), Math.max(...finiteY)];
+    const sx = (x) => 2 + ((x - x0) / (x1 - x0 || 1)) * 116;
+    const sy = (y) => 33 - ((y - y0) / (y1 - y0 || 1)) * 30;
+    let d = "";
+    let pen = false;
+    xs.forEach((x, i) => {
+      if (ys[i] === null) { pen = false; return; }
+      d += `${pen ? "L" : "M"}${sx(x).toFixed(1)},${sy(ys[i]).toFixed(1)}`;
+      pen = true;
+    });
+    const ns = "http://www.w3.org/2000/svg";
+    const path = document.createElementNS(ns, "path");
+    path.setAttribute("d", d);
+    path.setAttribute("class", "bg-calc__spark-line");
+    const marks = dots.filter((s) => s.y[0] !== null).map((s, i) => {
+      const c = document.createElementNS(ns, "circle");
+      c.setAttribute("cx", sx(s.x[0]).toFixed(1));
+      c.setAttribute("cy", sy(s.y[0]).toFixed(1));
+      c.setAttribute("r", "3");
+      c.setAttribute("class", i === 0 ? "bg-calc__spark-now" : "bg-calc__spark-next");
+      return c;
+    });
+    spark.replaceChildren(path, ...marks);
   }
 
   function showErrors(errors) {

@@ -101,13 +101,17 @@ _DLDA_TXT = {"mse_half": "a − y = {a} − {yp}", "mse": "2(a − y) = 2({a} �
 
 
 def _substitute(v: dict[str, float | None], inp: dict[str, float], act: str, loss: str,
-                alpha: float | None, clipped: bool = False) -> tuple[dict[str, str], dict[str, str]]:
+                alpha: float | None, clipped: bool = False, linked: bool = False) -> tuple[dict[str, str], dict[str, str]]:
     """Every formula with the reader's numbers put in: (TeX, plain text).
 
     With ``clipped`` (the module's ``bce_clip`` warning), the loss and ∂L/∂a use the clipped a.
     """
-    t = lambda key, paren=False: _tex(v.get(key) if key in v else inp.get(key), paren=paren)  # noqa: E731
-    p = lambda key, paren=False: _plain(v.get(key) if key in v else inp.get(key), paren=paren)  # noqa: E731
+    def t(key: str, paren: bool = False) -> str:
+        return _tex(v.get(key) if key in v else inp.get(key), paren=paren)
+
+    def p(key: str, paren: bool = False) -> str:
+        return _plain(v.get(key) if key in v else inp.get(key), paren=paren)
+
     nums_tex = {"z": t("z"), "zp": t("z", True), "a": t("a"), "ap": t("a", True), "y": t("y"),
                 "yp": t("y", True), "alpha": _tex(alpha)}
     nums_txt = {"z": p("z"), "zp": p("z", True), "a": p("a"), "ap": p("a", True), "y": p("y"),
@@ -115,10 +119,11 @@ def _substitute(v: dict[str, float | None], inp: dict[str, float], act: str, los
     tex: dict[str, str] = {}
     txt: dict[str, str] = {}
     loss_tex, loss_txt = nums_tex, nums_txt
-    if clipped and v.get("a") is not None:
+    a_now = v.get("a")
+    if clipped and a_now is not None:
         from ..losses import BCE_CLIP
 
-        a_c = BCE_CLIP if v["a"] <= 0.5 else 1.0 - BCE_CLIP
+        a_c = BCE_CLIP if a_now <= 0.5 else 1.0 - BCE_CLIP
         loss_tex = {**nums_tex, "a": _tex(a_c), "ap": _tex(a_c, paren=True)}
         loss_txt = {**nums_txt, "a": _plain(a_c), "ap": _plain(a_c, paren=True)}
 
@@ -143,7 +148,7 @@ def _substitute(v: dict[str, float | None], inp: dict[str, float], act: str, los
     tex["dL_dz"] = (r"\frac{\partial L}{\partial z} = \frac{\partial L}{\partial a}\cdot\frac{\partial a}{\partial z}"
                     rf" = {t('dL_da')} \cdot {t('da_dz', True)} = {t('dL_dz')}")
     txt["dL_dz"] = f"∂L/∂z = ∂L/∂a · ∂a/∂z = {p('dL_da')}·{p('da_dz', True)} = {p('dL_dz')}"
-    if act == "sigmoid" and loss in ("bce", "bce_logits"):
+    if linked:  # the loss follows its link (sigmoid with BCE): dL/dz straight from z
         tex["dL_dz"] = (r"\frac{\partial L}{\partial z} = \sigma(z) - y = a - y"
                         f" = {t('a')} - {t('y', True)} = {t('dL_dz')}")
         txt["dL_dz"] = f"∂L/∂z = σ(z) − y = a − y = {p('a')} − {p('y', True)} = {p('dL_dz')}"
@@ -179,16 +184,6 @@ def normalise(raw: dict[str, Any] | None) -> dict[str, str]:
 def query_string(inputs: dict[str, str]) -> str:
     """``?x=1.5&w=0.8...`` for a shareable link (values as the reader typed them)."""
     return "?" + urlencode({k: inputs[k].strip() for k in FIELDS})
-
-
-def _alpha() -> float | None:
-    from ..activations import ACTIVATIONS
-
-    leaky = ACTIVATIONS.get("leaky_relu")
-    for name in ("negative_slope", "alpha"):
-        if hasattr(leaky, name):
-            return float(getattr(leaky, name))
-    return None
 
 
 def calculate(raw: dict[str, Any] | None = None, full: bool = True) -> dict[str, Any]:
@@ -231,9 +226,9 @@ def calculate(raw: dict[str, Any] | None = None, full: bool = True) -> dict[str,
                                names["activation"], names["loss"], numbers["lr"])
         data = report.as_dict()
     except BiasgradError as error:
-        field = error.field  # None: no one field is to blame (e.g. a float64 overflow)
+        blamed = error.field  # None: no one field is to blame (e.g. a float64 overflow)
         return {"ok": False, "inputs": inputs, "choices": names,
-                "errors": [{"field": field, "message": str(error)}]}
+                "errors": [{"field": blamed, "message": str(error)}]}
 
     warnings = [{"code": str(w.get("code", "")), "message": str(w.get("message", ""))}
                 for w in data.pop("warnings", [])]
@@ -246,12 +241,15 @@ def calculate(raw: dict[str, Any] | None = None, full: bool = True) -> dict[str,
         return payload
 
     act, loss = names["activation"], names["loss"]
-    alpha = _alpha() if act == "leaky_relu" else None
+    activation, loss_fn = parse_activation(act), parse_loss(loss)
+    slope = getattr(activation, "negative_slope", None)  # leaky ReLU's α, the one with a slope
+    alpha = None if slope is None else float(slope)
     payload["repr"] = {k: ("" if v is None else repr(v)) for k, v in values.items()}
     payload["text"] = {k: fmt(v) for k, v in values.items()}
     clipped = any(w["code"] == "bce_clip" for w in warnings)
-    payload["substituted"], payload["substituted_text"] = _substitute(values, numbers, act, loss, alpha, clipped)
-    payload["code"] = code_views(numbers, act, loss, alpha, values)
+    linked = loss_fn.uses_link(activation)
+    payload["substituted"], payload["substituted_text"] = _substitute(values, numbers, act, loss, alpha, clipped, linked)
+    payload["code"] = code_views(numbers, activation, loss_fn, alpha, values)
     payload["figures"] = [calculator_figure.figure(numbers, act, loss, values), calculator_figure.chain_figure(values)]
     payload["figure"] = payload["figures"][0]
     payload["url"] = query_string(inputs)

@@ -11,41 +11,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..losses import BCE_CLIP
+from ..activations import Activation
+from ..losses import BCE_CLIP, BinaryCrossEntropy, BinaryCrossEntropyWithLogits, Loss
 from .calculator_format import fmt
 
 __all__ = ["code_views"]
 
-# activation -> (a = f(z), da/dz, 1 − a where it must not cancel)
-_NP_ACT = {
-    "linear": ("a = z", "da_dz = 1.0", "one_minus_a = 1.0 - a"),
-    "sigmoid": ("a = np.exp(-np.logaddexp(0.0, -z))      # sigmoid, no overflow",
-                "da_dz = a * (1.0 - a)", "one_minus_a = np.exp(-np.logaddexp(0.0, z))   # = sigmoid(-z)"),
-    "tanh": ("a = np.tanh(z)", "da_dz = 1.0 - a**2",
-             "one_minus_a = 2.0 / (1.0 + np.exp(2.0 * z))  # = 1 - tanh(z), exact where 1 - a rounds to 0"),
-    "relu": ("a = np.maximum(0.0, z)", "da_dz = 1.0 if z > 0 else 0.0       # convention: relu'(0) = 0",
-             "one_minus_a = 1.0 - a"),
-    "leaky_relu": ("a = z if z > 0 else alpha * z", "da_dz = 1.0 if z > 0 else alpha",
-                   "one_minus_a = 1.0 - a"),
-    "softplus": ("a = np.logaddexp(0.0, z)                # ln(1 + e^z), no overflow",
-                 "da_dz = np.exp(-np.logaddexp(0.0, -z))  # sigmoid(z)", "one_minus_a = 1.0 - a"),
+# 1 − a where the plain subtraction would round to 0 (BCE needs it); 1.0 - a elsewhere.
+# (The lines a = f(z), da/dz, L and dL/da are the classes' own ``numpy`` attributes.)
+_STABLE_ONE_MINUS = {
+    "tanh": "one_minus_a = 2.0 / (1.0 + np.exp(2.0 * z))  # = 1 - tanh(z), exact where 1 - a rounds to 0",
 }
-_NP_LOSS = {
-    "mse_half": ("L = 0.5 * (a - y) ** 2                  # half squared error", "dL_da = a - y"),
-    "mse": ("L = (a - y) ** 2                        # squared error", "dL_da = 2.0 * (a - y)"),
-}
-_NP_FROM_LOGIT = "L = np.logaddexp(0.0, z) - y * z       # = BCE(sigmoid(z), y), from z: stable for every z"
 
 
 def _py(value: float) -> str:
     return repr(float(value))
 
 
-def _bce_lines(act: str, y: float) -> tuple[list[str], list[str]]:
+def _bce_lines(act: Activation, y: float) -> tuple[list[str], list[str]]:
     """Forward and backward lines of BCE on a non-sigmoid output a (already checked in [0, 1])."""
     forward = [
         "# BCE takes a probability: this activation does not keep a inside [0, 1], a sigmoid would",
-        _NP_ACT[act][2],
+        _STABLE_ONE_MINUS.get(act.name, "one_minus_a = 1.0 - a"),
         "p, one_minus_p = a, one_minus_a                # the probability BCE sees",
         "if (a == 0 and y > 0) or (one_minus_a == 0 and y < 1):   # ln 0: L would be infinite",
         f"    p = min(max(a, {BCE_CLIP!r}), 1 - {BCE_CLIP!r})          # so clip it, as biasgrad does",
@@ -63,7 +50,7 @@ def _bce_lines(act: str, y: float) -> tuple[list[str], list[str]]:
     return forward, backward
 
 
-def code_views(inp: dict[str, float], act: str, loss: str, alpha: float | None,
+def code_views(inp: dict[str, float], act: Activation, loss: Loss, alpha: float | None,
                values: dict[str, Any]) -> dict[str, str]:
     """``{"numpy": plain NumPy, "module": the same with biasgrad}`` for these inputs."""
     args = ", ".join(f"{k}={_py(inp[k])}" for k in ("x", "w", "b", "y"))
@@ -71,36 +58,37 @@ def code_views(inp: dict[str, float], act: str, loss: str, alpha: float | None,
     module = (
         "from biasgrad import neuron_report\n\n"
         f"report = neuron_report({args},\n"
-        f"                       activation={act!r}, loss={loss!r}, lr={_py(inp['lr'])})\n"
+        f"                       activation={act.name!r}, loss={loss.name!r}, lr={_py(inp['lr'])})\n"
         "values = report.as_dict()\n"
         "print(values[\"dL_db\"])        # " + fmt(dL_db).replace("−", "-") + "\n"
         "print(values[\"b_next\"], values[\"loss_next\"])\n"
         "for warning in values[\"warnings\"]:\n"
         "    print(warning[\"message\"])\n"
     )
-    act_line, dadz_line, _ = _NP_ACT[act]
-    from_logit = act == "sigmoid" and loss in ("bce", "bce_logits")
-    if from_logit:
-        forward, backward = [_NP_FROM_LOGIT], (["# no dL_da: this loss takes z directly"] if loss == "bce_logits"
-                                                else ["dL_da = (a - y) / (a * (1.0 - a))      # shown for the chain; not used"])
-    elif loss == "bce":
+    linked = loss.uses_link(act)
+    takes_logit = isinstance(loss, BinaryCrossEntropyWithLogits)
+    if linked:  # the loss follows its link: L and dL/dz straight from z
+        forward = [BinaryCrossEntropyWithLogits.numpy]
+        backward = (["# no dL_da: this loss takes z directly"] if takes_logit
+                    else [f"{loss.derivative_numpy}      # shown for the chain; not needed"])
+    elif isinstance(loss, BinaryCrossEntropy):
         forward, backward = _bce_lines(act, inp["y"])
     else:
-        forward, backward = [_NP_LOSS[loss][0]], [_NP_LOSS[loss][1]]
+        forward, backward = [loss.numpy], [loss.derivative_numpy]
     lines = [
         "import numpy as np",
         "",
         f"x, w, b, y = {_py(inp['x'])}, {_py(inp['w'])}, {_py(inp['b'])}, {_py(inp['y'])}",
         f"lr = {_py(inp['lr'])}",
     ]
-    if act == "leaky_relu":
-        lines.append(f"alpha = {_py(alpha if alpha is not None else 0.01)}")
-    lines += ["", "# forward pass", "z = w * x + b", act_line, *forward, "",
-              "# chain rule, one local derivative at a time", *backward, dadz_line,
+    if alpha is not None:
+        lines.append(f"alpha = {_py(alpha)}")
+    lines += ["", "# forward pass", "z = w * x + b", act.numpy, *forward, "",
+              "# chain rule, one local derivative at a time", *backward, act.derivative_numpy,
               "dz_db = 1.0                             # z = w*x + b, so dz/db = 1"]
-    if from_logit:
-        lines.append("dL_dz = a - y                           # sigmoid + BCE: the a(1-a) cancels")
-    elif loss == "bce":
+    if linked:
+        lines.append(f"dL_dz = a - y                           # {loss.link_dL_dz_text}: the a(1-a) cancels")
+    elif isinstance(loss, BinaryCrossEntropy):
         lines.append("dL_dz = dL_da * da_dz if da_dz != 0 else 0.0   # a flat activation passes nothing back")
     else:
         lines.append("dL_dz = dL_da * da_dz")

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..link import loss_and_dL_dz_where_defined
 from .calculator_format import clean, fmt
 
 __all__ = ["POINTS", "figure", "chain_figure", "loss_curve"]
@@ -30,27 +31,17 @@ def loss_curve(inp: dict[str, float], act: str, loss: str, bs: np.ndarray, w: fl
     (BCE on an output outside [0, 1]) and is drawn everywhere else.
     """
     weight = inp["w"] if w is None else w
-    z = weight * inp["x"] + np.asarray(bs, dtype=np.float64)
-    return [clean(v) for v in _loss_at(act, loss, z, inp["y"])]
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = weight * inp["x"] + np.asarray(bs, dtype=np.float64)
+    beyond = ~np.isfinite(z)  # w·x + b beyond float64: no point there
+    L = _loss_at(act, loss, np.where(beyond, 0.0, z), inp["y"])
+    return [None if gone else clean(v) for v, gone in zip(L, beyond)]
 
 
 def _loss_at(act: str, loss: str, z: np.ndarray, y: float) -> np.ndarray:
-    """The module's loss at each z, NaN where it is undefined (interim, until the math's one
-    loss path is on main)."""
-    from ..activations import ACTIVATIONS
-    from ..losses import LOSSES, bce_from_logits
-
-    out = np.full(z.shape, np.nan)
-    with np.errstate(all="ignore"):
-        if act == "sigmoid" and loss in ("bce", "bce_logits"):
-            return np.asarray(bce_from_logits(z, np.full_like(z, y)), dtype=np.float64)
-        if loss == "bce_logits":
-            return out
-        a = np.asarray(ACTIVATIONS[act].value(z), dtype=np.float64)
-        ok = np.isfinite(a) & ((a >= 0) & (a <= 1) if loss == "bce" else True)
-        if ok.any():
-            out[ok] = np.asarray(LOSSES[loss].value(a[ok], np.full(int(ok.sum()), y)), dtype=np.float64)
-    return out
+    """The module's loss at each z (the one loss path), NaN where it is undefined."""
+    L, _, defined = loss_and_dL_dz_where_defined(act, loss, z, y)
+    return np.where(defined, L, np.nan)
 
 
 def _short(v: float | None) -> str:
