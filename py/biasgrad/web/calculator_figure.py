@@ -106,7 +106,15 @@ def figure(inp: dict[str, float], act: str, loss: str, values: dict[str, float |
     caption = (f"At b = {_short(b)}: z = {_short(v.get('z'))}, a = {_short(v.get('a'))}, L = {_short(L)}. "
                f"The tangent's slope is ∂L/∂b = {_short(g)}. One step moves b to b′ = {_short(b_next)}"
                + (f" and w to w′ = {_short(w_next)}" if w_moves else "") + "; " + after)
+    # Where the loss shoots up (BCE as a → 0 or 1) the frame stops at a few times the losses the
+    # step is about, so the step stays readable; the curve runs on, clipped at the frame.
+    drawn = [y for y in curve if y is not None]
+    about = max([abs(v) for v in (L, L_next) if v is not None] + [0.05])
+    extra: dict[str, Any] = {}
+    if drawn and max(drawn) > 6 * about:
+        extra["y_domain"] = [min(0.0, min(drawn)), 4 * about]
     return {
+        **extra,
         "id": "calculator-loss-vs-bias",
         "title": "The loss as the bias moves",
         "caption": caption,
