@@ -6,7 +6,8 @@
   totals and the wheel's name. ``pyodide.asm.js`` ships with one pinned, hash-checked loader patch
   (:func:`patch_loader`) that lets ``site_js/snapshot.js`` restore a NumPy memory snapshot.
 * ``site/assets/biasgrad/`` the plain ES modules and the stylesheet from ``site_js/``.
-* ``site/assets/vendor/``   KaTeX (css, js, fonts), d3 and Observable Plot from ``node_modules/``.
+* ``site/assets/vendor/``   KaTeX (css, js, fonts) from ``node_modules/``, and ``plot.mjs``: the Plot
+  marks the charts use and the d3 they need, one ES module built by esbuild (:func:`bundle_plot`).
 
 Nothing is fetched from another host, at build time or in the reader's browser.
 """
@@ -46,9 +47,11 @@ VENDOR = {
     "katex/katex.min.css": "node_modules/katex/dist/katex.min.css",
     "katex/katex.min.js": "node_modules/katex/dist/katex.min.js",
     "katex/fonts": "node_modules/katex/dist/fonts",
-    "d3.min.js": "node_modules/d3/dist/d3.min.js",
-    "plot.umd.min.js": "node_modules/@observablehq/plot/dist/plot.umd.min.js",
+    "plot.LICENSE.txt": "node_modules/@observablehq/plot/LICENSE",
+    "d3.LICENSE.txt": "node_modules/d3/LICENSE",
 }
+ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
+PLOT_ENTRY = ROOT / "hooks" / "plot_entry.js"
 # Static hosts that read a _headers file (Netlify, Cloudflare Pages) get the right type and caching.
 HEADERS = """/assets/pyodide/*.wasm
   Content-Type: application/wasm
@@ -99,6 +102,22 @@ def patch_loader(source: Path, target: Path, pin: dict[str, str] = LOADER_PATCH)
     partial.replace(target)
     return {"file": source.name, "find": pin["find"], "replace": pin["replace"],
             "unpatched_sha256": unpatched, "patched_sha256": patched}
+
+
+def bundle_plot(target: Path) -> None:
+    """Bundle the Plot marks that ``site_js/chart.js`` uses (``hooks/plot_entry.js``) and the parts of
+    d3 they need into one minified ES module, with esbuild from the npm lockfile. No network."""
+    plot_version = json.loads((ROOT / "node_modules/@observablehq/plot/package.json").read_text())["version"]
+    d3_version = json.loads((ROOT / "node_modules/d3/package.json").read_text())["version"]
+    banner = (f"/* Observable Plot {plot_version} and d3 {d3_version}, ISC licence (plot.LICENSE.txt, "
+              "d3.LICENSE.txt); only the marks the guide draws, bundled by hooks/assets.py */")
+    if not ESBUILD.is_file():
+        _fail(f"{ESBUILD.relative_to(ROOT)} is missing; run tools/bootstrap.sh (npm ci) first")
+    command = [str(ESBUILD), str(PLOT_ENTRY), "--bundle", "--format=esm", "--minify", "--target=es2020",
+               "--legal-comments=none", f"--banner:js={banner}", f"--outfile={target}", "--log-level=warning"]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0 or not target.is_file():
+        _fail("Bundling Observable Plot with esbuild failed:\n" + result.stdout + result.stderr)
 
 
 def _numpy_wheel_name() -> tuple[str, str]:
@@ -227,5 +246,7 @@ def on_post_build(config, **kwargs):
             shutil.copytree(src, dst, dirs_exist_ok=True)
         else:
             shutil.copy2(src, dst)
+
+    bundle_plot(vendor / "plot.mjs")
 
     (site / "_headers").write_text(HEADERS)

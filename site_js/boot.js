@@ -20,6 +20,8 @@ async function mountView() {
     // Start Python first: it is the long pole; everything else overlaps with it.
     const { runtime } = await import(new URL("./runtime.js", HERE).href);
     runtime();
+    import(new URL("./saved-python.js", HERE).href).then((m) => m.mountSavedPythonNote(content))
+      .catch((error) => console.warn("saved-Python note:", error.message));
   }
   if (hasMath) {
     loadKatex().then((katex) => renderArithmatex(katex, content)).catch((error) => console.warn(error.message));

@@ -17,6 +17,7 @@ const STAGES = {
   idle: "Waiting to start Python…",
   download: "Downloading the Python runtime",
   "start-python": "Starting Python",
+  "restore-python": "Restoring Python",
   "load-numpy": "Loading NumPy and the biasgrad module",
   "load-module": "Loading the biasgrad module",
   ready: "Python is running in your browser: every change is computed live by the biasgrad module.",

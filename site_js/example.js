@@ -135,6 +135,7 @@ function progressText(s) {
   if (s.stage === "download" && s.total) return `Loading Python… ${Math.round((100 * s.loaded) / s.total)} %`;
   if (s.stage === "download") return "Loading Python…";
   if (s.stage === "start-python") return "Starting Python…";
+  if (s.stage === "restore-python") return "Restoring Python…";
   if (s.stage === "load-numpy") return "Loading NumPy…";
   if (s.stage === "load-module") return "Loading biasgrad…";
   return "Running…";

@@ -68,6 +68,11 @@ function handle(data) {
       error.kind = data.error ? data.error.kind : "Error";
       entry.reject(error);
     }
+  } else if (data.type === "snapshot") {
+    // snapshot.js made (or declined to make) the saved Python; saved-python.js shows it.
+    globalThis.__biasgradSnapshot = data;
+    console.info(`biasgrad: ${data.saved ? `saved Python in this browser (${(data.bytes / 1e6).toFixed(1)} MB)` : `did not save Python (${data.reason})`}.`);
+    globalThis.dispatchEvent?.(new CustomEvent("biasgrad:snapshot", { detail: data }));
   } else if (data.type === "fatal") {
     fail(data.message);
   }

@@ -12,6 +12,7 @@ import { renderFigure } from "./chart.js";
 const STAGES = {
   download: "Downloading Python…",
   "start-python": "Starting Python…",
+  "restore-python": "Restoring Python…",
   "load-numpy": "Loading NumPy…",
   "load-module": "Loading biasgrad…",
 };

@@ -10,7 +10,6 @@ function script(path) {
     memo.set(href, new Promise((resolve, reject) => {
       const tag = document.createElement("script");
       tag.src = href;
-      tag.async = false; // keep d3 before Plot
       tag.onload = resolve;
       tag.onerror = () => reject(new Error(`Could not load ${path}`));
       document.head.appendChild(tag);
@@ -43,8 +42,11 @@ export function loadKatex() {
   return script("katex/katex.min.js").then(() => globalThis.katex);
 }
 
+// plot.mjs: only the marks chart.js draws, bundled with the d3 they need (hooks/assets.py, esbuild).
 export function loadPlot() {
-  return Promise.all([script("d3.min.js"), script("plot.umd.min.js")]).then(() => globalThis.Plot);
+  const href = new URL("plot.mjs", VENDOR).href;
+  if (!memo.has(href)) memo.set(href, import(href));
+  return memo.get(href);
 }
 
 // Render one TeX string into an element; on any failure keep the element's plain text.

@@ -4,6 +4,8 @@
 // Protocol (ARCHITECTURE.md): in {id, fn, args}; out {type: "progress", stage, loaded, total},
 // {type: "result", id, ok, value | error}, {type: "fatal", message}.
 
+import { lookupSnapshot, report, restorePython, scheduleSnapshot } from "./snapshot.js";
+
 const INDEX_URL = new URL("../pyodide/", import.meta.url).href;
 const MANIFEST_URL = INDEX_URL + "manifest.json";
 
@@ -118,6 +120,7 @@ try {
   /* progress just skips that file */
 }
 
+let snapshotLookup = null; // what snapshot.js found in Cache Storage at start
 let api = null; // name -> PyProxy of the exported function, held for the worker's lifetime
 let pyodide = null;
 
@@ -135,8 +138,11 @@ async function boot() {
     if (!r.ok) throw new Error(`HTTP ${r.status}`);
     return r.json();
   });
-  const { loadPyodide } = await import(INDEX_URL + "pyodide.mjs");
-  const pyodidePromise = loadPyodide({ indexURL: INDEX_URL, fullStdLib: false });
+  const [{ loadPyodide }, saved] = await Promise.all([import(INDEX_URL + "pyodide.mjs"), lookupSnapshot()]);
+  snapshotLookup = saved; // snapshot.js: a saved runtime is restored below, else Python starts normally
+  const normalStart = () => loadPyodide({ indexURL: INDEX_URL, fullStdLib: false });
+  let pyodidePromise = saved.meta ? null : normalStart();
+  if (!saved.meta) report(timings, { restored: false, reason: saved.reason, level: saved.level });
   try {
     manifest = await manifestPromise;
   } catch (error) {
@@ -164,20 +170,30 @@ async function boot() {
   }
   // The interpreter needs the wasm and the standard library before it can start.
   const watch = setInterval(() => {
-    if (stage === "download" && received.get("pyodide.asm.wasm") >= sizeOf("pyodide.asm.wasm")
+    if (stage === "download" && pyodidePromise && received.get("pyodide.asm.wasm") >= sizeOf("pyodide.asm.wasm")
         && received.get("python_stdlib.zip") >= sizeOf("python_stdlib.zip")) {
       setStage("start-python");
     }
   }, 25);
+  if (saved.meta) {
+    pyodide = await restorePython(saved, { loadPyodide, indexURL: INDEX_URL, manifest, fetchFile: self.fetch, setStage, timings });
+    if (pyodide) report(timings, { restored: true, reason: "restored from the browser's Cache Storage" });
+    else {
+      setStage("start-python");
+      pyodidePromise = normalStart();
+    }
+  }
   try {
-    pyodide = await pyodidePromise;
+    if (!pyodide) pyodide = await pyodidePromise;
   } finally {
     clearInterval(watch);
   }
   if (failed) return;
-  setStage("load-numpy");
-  const wheelURL = INDEX_URL + manifest.wheel;
-  await pyodide.loadPackage(["numpy", wheelURL], { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
+  if (!timings.snapshot.restored) {
+    setStage("load-numpy");
+    const wheelURL = INDEX_URL + manifest.wheel;
+    await pyodide.loadPackage(["numpy", wheelURL], { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
+  }
   setStage("load-module");
   const module = pyodide.pyimport("biasgrad.web.api");
   const exports = module.EXPORTS;
@@ -216,6 +232,9 @@ self.onmessage = async (event) => {
     const t0 = performance.now();
     const value = plain(proxy(...pyArgs));
     postMessage({ type: "result", id, ok: true, value, ms: performance.now() - t0 });
+    if (!timings.snapshot.restored) {
+      scheduleSnapshot({ lookup: snapshotLookup, onDone: (outcome) => postMessage({ type: "snapshot", ...outcome }) });
+    }
   } catch (error) {
     const kind = error && error.type ? error.type : "Error";
     postMessage({ type: "result", id, ok: false, error: { kind, message: String(error && error.message ? error.message : error) } });

@@ -71,7 +71,7 @@ def test_loss_bias_gradient_matches_neuron_report(setup, act, loss, y):
     for b in (-3.0, 0.0, 2.5):
         L, g = neuron_point(act, loss, 1.0, 0.5, y, b)
         r = neuron_report(x=1.0, w=0.5, b=b, y=y, activation=act, loss=loss)
-        assert math.isclose(float(L), r.L, rel_tol=1e-12)
+        assert math.isclose(float(L), r.loss, rel_tol=1e-12)
         assert math.isclose(float(g), r.dL_db, rel_tol=1e-12, abs_tol=1e-15)
 
 

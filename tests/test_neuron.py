@@ -118,9 +118,9 @@ def test_every_activation_and_loss_against_mpmath(point, act, loss):
         # loss after the step, at the reported (rounded) parameters
         nxt = mp_loss(loss, act, mp.mpf(r.w_next) * mp.mpf(x) + mp.mpf(r.b_next), mp.mpf(y))
         if nxt == "undefined":  # the step overshot out of BCE's domain
-            assert r.L_next is None and "loss_next_undefined" in [g.code for g in r.warnings]
+            assert r.loss_next is None and "loss_next_undefined" in [g.code for g in r.warnings]
         elif nxt != "clip":
-            assert agrees(r.L_next, nxt[1])
+            assert agrees(r.loss_next, nxt[1])
         # the numeric estimate is an estimate: 2nd order, h ≈ 6e-6·max(1, |z|)
         assert abs(mp.mpf(r.numeric_dL_db) - ref["dL_db"]) <= 1e-5 * abs(ref["dL_db"]) + 1e-9
 
@@ -134,7 +134,7 @@ def test_hand_worked_sigmoid_bce():
     r = neuron_report(1.5, 0.8, 0.1, 1.0, "sigmoid", "bce", 0.1)
     assert r.z == pytest.approx(1.3, rel=1e-15)
     assert r.a == pytest.approx(0.7858349830, abs=1e-10)
-    assert r.L == pytest.approx(-math.log(0.7858349830), abs=1e-9)
+    assert r.loss == pytest.approx(-math.log(0.7858349830), abs=1e-9)
     assert r.dL_db == pytest.approx(-0.2141650170, abs=1e-10)
     assert r.dL_dw == pytest.approx(-0.3212475254, abs=1e-10)
     assert r.b_next == pytest.approx(0.1214165017, abs=1e-10)
@@ -146,9 +146,9 @@ def test_hand_worked_linear_half_squared_error():
     # b_next = 1 − 0.1·3 = 0.7; w_next = 3 − 0.1·6 = 2.4
     # loss_next: z = 2.4·2 + 0.7 = 5.5, L = ½·1.5² = 1.125
     r = neuron_report(2.0, 3.0, 1.0, 4.0, "linear", "mse_half", 0.1)
-    assert (r.z, r.a, r.L, r.dL_da, r.da_dz, r.dL_db, r.dL_dw) == (7.0, 7.0, 4.5, 3.0, 1.0, 3.0, 6.0)
+    assert (r.z, r.a, r.loss, r.dL_da, r.da_dz, r.dL_db, r.dL_dw) == (7.0, 7.0, 4.5, 3.0, 1.0, 3.0, 6.0)
     assert r.b_next == pytest.approx(0.7, rel=1e-15) and r.w_next == pytest.approx(2.4, rel=1e-15)
-    assert r.L_next == pytest.approx(1.125, rel=1e-14)
+    assert r.loss_next == pytest.approx(1.125, rel=1e-14)
     # plain squared error doubles the gradient: dL/da = 2(a − y) = 6
     assert neuron_report(2.0, 3.0, 1.0, 4.0, "linear", "mse", 0.1).dL_db == 6.0
 
@@ -164,7 +164,7 @@ def test_hand_worked_tanh_half_squared_error():
 @pytest.mark.parametrize("loss", ["bce", "bce_logits"])
 def test_sigmoid_bce_at_z_700(loss):
     r = neuron_report(1.0, 700.0, 0.0, 0.0, "sigmoid", loss, 0.1)
-    assert r.L == 700.0 and r.dL_db == 1.0  # PyTorch's composed sigmoid→BCE gives 100 and 0
+    assert r.loss == 700.0 and r.dL_db == 1.0  # PyTorch's composed sigmoid→BCE gives 100 and 0
     assert r.a == 1.0
 
 
@@ -173,7 +173,7 @@ def test_softplus_tiny_probability():
     r = neuron_report(1.0, z, 0.0, 1.0, "softplus", "bce", 0.1)
     assert r.a == pytest.approx(4.5e-309, rel=1e-6)
     assert r.dL_db == pytest.approx(-1.0, rel=1e-12)  # −σ(z)/a → −1
-    assert r.L == pytest.approx(-z, rel=1e-12)        # −ln a
+    assert r.loss == pytest.approx(-z, rel=1e-12)        # −ln a
     assert r.dL_da is None and "dL_da_overflow" in [g.code for g in r.warnings]  # −1/a > 1.8e308
 
 
@@ -217,13 +217,13 @@ def test_saturation_warning_only_where_the_gradient_vanishes():
 def test_bce_clip_is_reported(act, w, y):
     r = neuron_report(1.0, w, 0.0, y, act, "bce", 0.1)
     assert "bce_clip" in codes(r) and "bce_non_sigmoid" in codes(r)
-    assert math.isfinite(r.L) and math.isfinite(r.dL_db)
+    assert math.isfinite(r.loss) and math.isfinite(r.dL_db)
 
 
 def test_no_clip_when_y_matches_the_exact_end():
     r = neuron_report(1.0, 0.0, 0.0, 0.0, "tanh", "bce", 0.1)  # a = 0 = y: L = 0, dL/da = 1
     assert "bce_clip" not in codes(r)
-    assert (r.L, r.dL_da, r.dL_db) == (0.0, 1.0, 1.0)
+    assert (r.loss, r.dL_da, r.dL_db) == (0.0, 1.0, 1.0)
 
 
 # ---- errors --------------------------------------------------------------------------------
@@ -291,7 +291,7 @@ def test_a_small_step_lowers_the_loss(act, loss):
             neuron_report(0.7, 0.5, 0.1, 0.3, act, loss, 1e-3)
         return
     r = neuron_report(0.7, 0.5, 0.1, 0.3, act, loss, 1e-3)  # z = 0.45, all outputs in (0, 1)
-    assert r.L_next < r.L
+    assert r.loss_next < r.loss
     assert r.numeric_rel_error < 1e-7
 
 

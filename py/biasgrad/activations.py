@@ -32,8 +32,9 @@ _SOFTPLUS_Z0_HI = 0.5413248546129181
 _SOFTPLUS_Z0_LO = -1.8138570925507326e-17
 _ONE_MINUS_INV_E = 0.6321205588285577  # 1 − 1/e = σ(z0)
 
-#: A float64 residual below this fraction of the operand it inherits rounding from is redone exactly.
-_CANCELS = 2.0 ** -10
+#: The float64 residual is kept where its error bound is below this fraction of it, else redone exactly.
+_RELATIVE_ERROR = 1e-13
+_OPERAND_ULPS = 8.0  # bound on the error of a (or of 1 − a) as computed in float64, in units of ε
 _TINY = Decimal("1e-330")  # below half of float64's smallest subnormal (4.9e-324)
 _MAX_DIGITS = 1300
 
@@ -142,16 +143,23 @@ class Activation:
         -----
         Convention: first in float64 — where a and y both lie in (0.5, 2] as
         (1 − y) − (1 − a) (1 − y is exact there, Sterbenz; 1 − a from the stable
-        ``one_minus``), elsewhere as a − y. Where that subtraction cancels (the result is
-        below 2⁻¹⁰ of the operand whose rounding it inherits), or for ``z_exact``, the
-        residual is formed again from the exact z by :meth:`exact_a_minus_y`.
+        ``one_minus``), elsewhere as a − y. The subtraction itself is exact when it cancels,
+        so its error is the operand's: at most 8ε·|operand|, plus 2|f'(z)|·|z − z_exact| for
+        an inexact z. Where that bound exceeds 1e-13 of the result, the residual is formed
+        again from the exact z by :meth:`exact_a_minus_y`; piecewise-linear activations
+        always form it exactly.
         """
-        if z_exact is not None:
+        if z_exact is not None and (self.piecewise_linear or np.ndim(y) > 0):
             return self.exact_a_minus_y(z_exact, float(np.asarray(y, dtype=np.float64)))
         zf, yf = np.broadcast_arrays(_f(z), _f(y))
         with np.errstate(all="ignore"):
             d, inherited = self._float_a_minus_y(zf, yf)
-            cancels = np.isfinite(d) & (np.abs(d) < _CANCELS * inherited)
+            error = _OPERAND_ULPS * np.finfo(np.float64).eps * inherited
+            if z_exact is not None:  # a at the rounded z is also off by about |f'(z)|·|z − z_exact|
+                error = error + 2.0 * np.abs(_f(self.derivative(zf))) * float(abs(Fraction(float(zf)) - z_exact))
+            cancels = np.isfinite(d) & (np.abs(d) * _RELATIVE_ERROR <= error)
+        if z_exact is not None:
+            return self.exact_a_minus_y(z_exact, float(yf)) if cancels else float(d)
         if np.any(cancels):
             d = np.array(d, dtype=np.float64)
             for i in np.ndindex(d.shape):

@@ -72,17 +72,17 @@ def _fmt(v: object) -> str:
 
 def render_text(r: NeuronReport) -> str:
     """The readable table: forward pass, chain-rule terms with formulas, step, check, warnings."""
-    f = term_formulas(r.activation, r.loss)
+    f = term_formulas(r.activation_name, r.loss_name)
     rows = lambda items: [f"  {k:<10} = {f[key]:<38} = {_fmt(v)}" for k, key, v in items]  # noqa: E731
-    lines = [f"biasgrad: one neuron, activation {r.activation}, loss {r.loss}",
+    lines = [f"biasgrad: one neuron, activation {r.activation_name}, loss {r.loss_name}",
              f"inputs: x = {_fmt(r.x)}, w = {_fmt(r.w)}, b = {_fmt(r.b)}, y = {_fmt(r.y)}, lr = {_fmt(r.lr)}", "",
              "forward pass"]
-    lines += rows([("z", "z", r.z), ("a", "a", r.a), ("L", "loss", r.L)])
+    lines += rows([("z", "z", r.z), ("a", "a", r.a), ("L", "loss", r.loss)])
     lines += ["", "chain rule: dL/db = dL/da · da/dz · dz/db"]
     lines += rows([("dL/da", "dL_da", r.dL_da), ("da/dz", "da_dz", r.da_dz), ("dz/db", "dz_db", r.dz_db),
                    ("dL/dz", "dL_dz", r.dL_dz), ("dL/db", "dL_db", r.dL_db), ("dL/dw", "dL_dw", r.dL_dw)])
     lines += ["", "one gradient-descent step (simultaneous)"]
-    lines += rows([("b_next", "b_next", r.b_next), ("w_next", "w_next", r.w_next), ("L_next", "loss_next", r.L_next)])
+    lines += rows([("b_next", "b_next", r.b_next), ("w_next", "w_next", r.w_next), ("L_next", "loss_next", r.loss_next)])
     lines += ["", f"check (h = {r.numeric_step:.3g})"]
     lines += rows([("numeric", "numeric_dL_db", r.numeric_dL_db)])
     lines.append(f"  {'rel. error':<10}   {'|numeric − dL/db| / max(|·|)':<38} = {r.numeric_rel_error:.3g}")

@@ -270,11 +270,14 @@ class BinaryCrossEntropy(Loss):
             g_c = _bce_dL_da(a_c, 1.0 - a_c, a_c - y, y)
             L_c = -(np.where(y == 0, 0.0, y * np.log(a_c)) + np.where(y == 1, 0.0, (1.0 - y) * np.log1p(-a_c)))
             L = -(np.where(y == 0, 0.0, y * log_a) + np.where(y == 1, 0.0, (1.0 - y) * log_1ma))
+            g = _bce_dL_da(a, om, d, y)
+            # (a − y)·factor keeps dL/dz finite where dL/da overflows (a tiny slope cancels it);
+            # dL/da·da/dz where the factor f'/(a(1 − a)) overflows instead (a subnormal a).
+            dz = np.where(np.isfinite(d * factor), d * factor, g * da_dz)
             cases = [clip, exact_zero, exact_one]
             return ChainTerms.build(
-                a, np.select(cases, [L_c, 0.0, 0.0], L), np.select(cases, [g_c, 1.0, -1.0], _bce_dL_da(a, om, d, y)),
-                da_dz, np.select(cases, [g_c * da_dz, da_dz, -da_dz], d * factor),
-                in_domain=in_domain, clipped=clip)
+                a, np.select(cases, [L_c, 0.0, 0.0], L), np.select(cases, [g_c, 1.0, -1.0], g),
+                da_dz, np.select(cases, [g_c * da_dz, da_dz, -da_dz], dz), in_domain=in_domain, clipped=clip)
 
 
 class BinaryCrossEntropyWithLogits(Loss):

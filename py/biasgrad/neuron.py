@@ -2,11 +2,16 @@
 
     dL/db = dL/da · da/dz · dz/db,   dz/db = 1,   dL/dw = dL/dz · x,   b_next = b − lr·dL/db.
 
-Every reported number is the float64 nearest (to ~1e-12 relative) to the exact value for
-the given float64 inputs: z is w·x + b rounded once (exact rationals), the cancelling
-pieces (a − y, 1 − a, ln a, ln(1 − a)) come from each activation's stable forms, and a
-sigmoid output with either BCE is computed from z (σ(z) − y). Where float64 cannot hold
-an answer, or the math is undefined, :class:`BiasgradError` is raised; NaN never escapes.
+Accuracy promise, as tested (tests/test_neuron.py, test_exact_residuals.py, against mpmath at
+the exact z): z, a, L, dL/da, da/dz, dL/dz = dL/db, dL/dw, b_next, w_next and loss_next are
+each within 1e-12 relative (or 1e-322 absolute, for subnormal results) of the exact value for
+the given float64 inputs, y near a included. z is w·x + b rounded once (exact rationals); the
+residual a − y is formed from that exact z wherever float64 would cancel
+(:meth:`~biasgrad.activations.Activation.a_minus_y`); 1 − a, ln a, ln(1 − a) come from each
+activation's stable forms; a sigmoid output with either BCE is computed from z (σ(z) − y).
+The numbers come from the one loss path, :func:`biasgrad.link.chain_terms`. Where float64
+cannot hold an answer, or the math is undefined, :class:`BiasgradError` is raised; NaN never
+escapes. ``numeric_dL_db`` is an estimate (2nd-order central difference), not covered.
 """
 
 from __future__ import annotations
@@ -62,14 +67,14 @@ class NeuronReport:
     ----------
     x, w, b, y, lr : float or tuple
         The inputs, as validated floats.
-    activation, loss : str
+    activation_name, loss_name : str
         Registry names of the activation and the loss.
     z : float
         w·x + b, rounded once from the exact value.
     a : float
         f(z).
-    L : float
-        The loss value (``as_dict()["loss"]``).
+    loss : float
+        The loss value L (``as_dict()["loss"]``).
     dL_da : float or None
         None for bce_logits (the loss takes z), or where it exceeds float64.
     da_dz, dz_db : float
@@ -80,7 +85,7 @@ class NeuronReport:
         dL/dz · x.
     b_next, w_next : float or tuple
         b − lr·dL/db and w − lr·dL/dw, both at the old parameters (simultaneous).
-    L_next : float or None
+    loss_next : float or None
         The loss at (w_next, b_next); None (with a ``loss_next_undefined`` warning) when
         the step leaves the loss's domain (e.g. a BCE output beyond 1) or overflows.
     numeric_dL_db, numeric_rel_error, numeric_step : float
@@ -93,11 +98,11 @@ class NeuronReport:
     b: float
     y: float
     lr: float
-    activation: str
-    loss: str
+    activation_name: str
+    loss_name: str
     z: float
     a: float
-    L: float
+    loss: float
     dL_da: float | None
     da_dz: float
     dz_db: float
@@ -106,7 +111,7 @@ class NeuronReport:
     dL_dw: Any
     b_next: float
     w_next: Any
-    L_next: float | None
+    loss_next: float | None
     numeric_dL_db: float
     numeric_rel_error: float
     numeric_step: float
@@ -116,9 +121,9 @@ class NeuronReport:
         """Plain data with exactly :data:`REPORT_KEYS` (floats, None, lists)."""
         vec = lambda v: list(v) if isinstance(v, tuple) else v  # noqa: E731
         return {
-            "z": self.z, "a": self.a, "loss": self.L, "dL_da": self.dL_da, "da_dz": self.da_dz,
+            "z": self.z, "a": self.a, "loss": self.loss, "dL_da": self.dL_da, "da_dz": self.da_dz,
             "dz_db": self.dz_db, "dL_dz": self.dL_dz, "dL_db": self.dL_db, "dL_dw": vec(self.dL_dw),
-            "b_next": self.b_next, "w_next": vec(self.w_next), "loss_next": self.L_next,
+            "b_next": self.b_next, "w_next": vec(self.w_next), "loss_next": self.loss_next,
             "numeric_dL_db": self.numeric_dL_db,
             "warnings": [{"code": g.code, "message": g.message} for g in self.warnings],
         }
@@ -256,10 +261,10 @@ def neuron_report(
     b_next = _to_float(Fraction(b) - lrq * Fraction(dL_dz), "b_next")
     w_next = tuple(_to_float(Fraction(wi) - lrq * Fraction(g), "w_next") for wi, g in zip(wv, dL_dw))
     try:  # the step may leave BCE's domain, or overflow: then there is no loss_next
-        L_next: float | None = _finite(_point(act, lo, exact_z(w_next, b_next), y).L, "the loss after the step")
+        loss_next: float | None = _finite(_point(act, lo, exact_z(w_next, b_next), y).L, "the loss after the step")
         after = None
     except BiasgradError as e:
-        L_next, after = None, GradientWarning("loss_next_undefined", f"After the step the loss is undefined: {e}.")
+        loss_next, after = None, GradientWarning("loss_next_undefined", f"After the step the loss is undefined: {e}.")
     h = 6.0554544523933395e-06 * max(1.0, abs(p.z))  # ε^(1/3)
     numeric, one_sided = _numeric_dL_db(act, lo, zq, y, h)
     for v, what in ((p.z, "z"), (p.a, "a"), (p.L, "the loss"), (p.da_dz, "da/dz"), (numeric, "the numeric dL/db")):
@@ -274,10 +279,10 @@ def neuron_report(
                                         "estimate uses a one-sided difference (3 points) on the defined side."))
     one = isinstance(xs, float)
     return NeuronReport(
-        x=xs, w=ws, b=b, y=y, lr=lr, activation=act.name, loss=lo.name,
-        z=p.z, a=p.a, L=p.L, dL_da=p.dL_da, da_dz=p.da_dz, dz_db=1.0, dL_dz=dL_dz, dL_db=dL_dz,
+        x=xs, w=ws, b=b, y=y, lr=lr, activation_name=act.name, loss_name=lo.name,
+        z=p.z, a=p.a, loss=p.L, dL_da=p.dL_da, da_dz=p.da_dz, dz_db=1.0, dL_dz=dL_dz, dL_db=dL_dz,
         dL_dw=dL_dw[0] if one else dL_dw, b_next=b_next, w_next=w_next[0] if one else w_next,
-        L_next=L_next, numeric_dL_db=numeric, numeric_rel_error=relative_error(numeric, dL_dz),
+        loss_next=loss_next, numeric_dL_db=numeric, numeric_rel_error=relative_error(numeric, dL_dz),
         numeric_step=h, warnings=warnings,
     )
 

@@ -133,9 +133,20 @@ class Recorder:
             self.console_errors.append(message.text)
 
 
+# Readers in these tests have declined the saved Python (site_js/snapshot.js), as a reader can with
+# "Forget the saved Python": otherwise every page would make a 36 MB snapshot in a background worker
+# two seconds after its first result, several seconds of CPU per test. test_snapshot.py uses its
+# own on-disk profiles without this.
+DECLINE_SAVED_PYTHON = """
+(() => { try { caches.open("biasgrad-python-snapshot").then((c) => c.put("/biasgrad-python-snapshot/declined",
+    new Response("browser tests"))); } catch (e) {} })();
+"""
+
+
 def open_reader(browser, **context_options) -> Recorder:
     recorder = Recorder()
     context = browser.new_context(**context_options)
+    context.add_init_script(DECLINE_SAVED_PYTHON)
     context.route("**/*", recorder._route)
     page = context.new_page()
     page.on("console", recorder._console)

@@ -300,6 +300,6 @@ def test_no_request_leaves_localhost(reader, site_url):
     reader.page.locator(f"{CALC} [data-figure-plot] svg").first.wait_for()
     names = {url.rsplit("/", 1)[-1] for url in reader.requests}
     assert {"pyodide.asm.wasm", "python_stdlib.zip", "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl",
-            "biasgrad-0.1.0-py3-none-any.whl", "katex.min.css", "d3.min.js", "plot.umd.min.js"} <= names
+            "biasgrad-0.1.0-py3-none-any.whl", "katex.min.css", "plot.mjs"} <= names
     assert all(url.startswith(site_url) for url in reader.requests)
     assert not reader.foreign

@@ -99,18 +99,18 @@ def agrees(typed: Decimal, exact: float, digits: int) -> bool:
 def candidates(r: NeuronReport, act: Activation) -> dict[str, float]:
     """Each answer code's own value for this neuron (the mistake made by construction)."""
     out: dict[str, float] = {"correct": r.dL_db}
-    if r.loss == "mse_half":
+    if r.loss_name == "mse_half":
         out["mse_factor"] = 2.0 * r.dL_db
-    elif r.loss == "mse":
+    elif r.loss_name == "mse":
         out["mse_factor"] = 0.5 * r.dL_db
-    if r.dL_da is not None and r.loss != "bce_logits":
+    if r.dL_da is not None and r.loss_name != "bce_logits":
         out["missing_activation_derivative"] = r.dL_da
         out["derivative_of_output"] = r.dL_da * float(act.derivative(r.a))
-    if r.activation == "sigmoid" and r.loss in ("bce", "bce_logits"):
+    if r.activation_name == "sigmoid" and r.loss_name in ("bce", "bce_logits"):
         out["extra_activation_derivative"] = r.dL_db * r.da_dz
     out["sign"] = -r.dL_db
     out["weight_gradient"] = float(r.dL_dw)
-    out["loss_value"] = r.L
+    out["loss_value"] = r.loss
     out["bias_next"] = r.b_next
     return out
 
@@ -193,7 +193,7 @@ def diagnose_answer(answer: str | float, *, x: float, w: float, b: float, y: flo
     if len(hits) == 1:
         code = hits[0]
         text = _ANSWER_MESSAGES[code]
-        message = text[r.loss] if isinstance(text, dict) else text
+        message = text[r.loss_name] if isinstance(text, dict) else text
         return AnswerDiagnosis(ok=False, mistake=code, message=message, **base)  # type: ignore[arg-type]
     if len(hits) > 1:
         return AnswerDiagnosis(ok=False, mistake="unknown", message=f"Not dL/db. Your answer matches more than one "
