@@ -77,7 +77,7 @@ def test_loss_curve_is_drawn_wherever_the_loss_is_defined(raw):
     x, w, y = float(raw["x"]), float(raw["w"]), float(raw["y"])
     for b, L in list(zip(curve["x"], curve["y"]))[::10]:
         try:
-            want = neuron_report(x, w, b, y, raw["activation"], raw["loss"], 0.0).L
+            want = neuron_report(x, w, b, y, raw["activation"], raw["loss"], 0.0).loss
         except Exception:  # noqa: BLE001 - undefined there: the curve has a gap
             want = None
         if want is None:

@@ -270,8 +270,8 @@ def neuron_report(
     for v, what in ((p.z, "z"), (p.a, "a"), (p.L, "the loss"), (p.da_dz, "da/dz"), (numeric, "the numeric dL/db")):
         _finite(v, what)
     warnings = _warnings(act, lo, p, zq, h) + ([after] if after else [])
-    if L_next is not None and L_next > p.L:
-        warnings.append(GradientWarning("overshoot", f"The step raises the loss from {p.L:.6g} to {L_next:.6g}: "
+    if loss_next is not None and loss_next > p.L:
+        warnings.append(GradientWarning("overshoot", f"The step raises the loss from {p.L:.6g} to {loss_next:.6g}: "
                                         f"it overshoots, the learning rate lr = {lr:g} is too large for this "
                                         "curvature."))
     if one_sided:
