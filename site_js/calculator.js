@@ -274,18 +274,20 @@ export function mountCalculator(root) {
     if (!spark || !spec) return;
     const curve = spec.series[0];
     const dots = spec.series.filter((s) => s.mark === "dot");
+    const ok = Number.isFinite;
     const xs = curve.x, ys = curve.y;
-    const finiteY = ys.filter((v) => v !== null);
-    for (const d of dots) if (d.y[0] !== null) finiteY.push(d.y[0]);
-    if (!finiteY.length) return spark.replaceChildren();
+    const shown = dots.filter((s) => ok(s.x[0]) && ok(s.y[0]));
+    const finiteY = ys.filter(ok).concat(shown.map((s) => s.y[0]));
+    if (!finiteY.length || !ok(xs[0]) || !ok(xs[xs.length - 1])) return spark.replaceChildren();
     const [x0, x1] = [xs[0], xs[xs.length - 1]];
-    const [y0, y1] = [Math.min(...finiteY), Math.max(...finiteY)];
+    const top = spec.y_domain ? spec.y_domain[1] : Math.max(...finiteY); // the chart's own cap
+    const [y0, y1] = [Math.min(...finiteY), top];
     const sx = (x) => 2 + ((x - x0) / (x1 - x0 || 1)) * 116;
-    const sy = (y) => 33 - ((y - y0) / (y1 - y0 || 1)) * 30;
+    const sy = (y) => Math.max(1, 33 - ((y - y0) / (y1 - y0 || 1)) * 30);
     let d = "";
     let pen = false;
     xs.forEach((x, i) => {
-      if (ys[i] === null) { pen = false; return; }
+      if (!ok(ys[i]) || !ok(x)) { pen = false; return; }
       d += `${pen ? "L" : "M"}${sx(x).toFixed(1)},${sy(ys[i]).toFixed(1)}`;
       pen = true;
     });
@@ -293,7 +295,7 @@ export function mountCalculator(root) {
     const path = document.createElementNS(ns, "path");
     path.setAttribute("d", d);
     path.setAttribute("class", "bg-calc__spark-line");
-    const marks = dots.filter((s) => s.y[0] !== null).map((s, i) => {
+    const marks = shown.map((s, i) => {
       const c = document.createElementNS(ns, "circle");
       c.setAttribute("cx", sx(s.x[0]).toFixed(1));
       c.setAttribute("cy", sy(s.y[0]).toFixed(1));
