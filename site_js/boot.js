@@ -1,22 +1,56 @@
 // Loaded once per full page load (extra_javascript, type=module). Material's instant navigation
 // swaps the page content and emits on document$; each emission mounts the widgets of the new view.
 // The Python runtime lives in runtime.js's module scope, so it survives navigation.
+//
+// Mount contract: mount(root) may return a cleanup function. When Material swaps the page (the
+// next document$ emission), every cleanup of the previous view runs before the new view mounts,
+// so nothing that lives on (the runtime's listeners, chart.js's redraw set, timers) keeps the
+// old page's DOM alive.
 
+import { releaseSwappedPage } from "./theme_leaks.js";
 import { loadKatex, loadKatexStyles, renderArithmatex, unrenderedMath } from "./vendor.js";
 
 const HERE = import.meta.url;
 
+let cleanups = [];
+let view = 0; // one per page view; a mount that finishes after the next swap is released at once
+
+function release(cleanup) {
+  try {
+    cleanup();
+  } catch (error) {
+    console.warn("A widget could not release its page:", error.message);
+  }
+}
+
+function unmountView() {
+  view += 1;
+  const done = cleanups;
+  cleanups = [];
+  done.forEach(release);
+  releaseSwappedPage();
+}
+
+function keep(mine, cleanup) {
+  if (typeof cleanup !== "function") return;
+  if (mine === view) cleanups.push(cleanup);
+  else release(cleanup);
+}
+
 async function mountView() {
+  const mine = view;
   const content = document.querySelector("article") || document.body;
   const calculators = content.querySelectorAll('[data-widget="calculator"]');
   const examples = content.querySelectorAll("[data-example]");
   const explorers = content.querySelectorAll('[data-widget="explorer"]');
   const trainings = content.querySelectorAll('[data-widget="training"]');
+  const checkers = content.querySelectorAll('[data-widget="diagnose"]');
+  const practices = content.querySelectorAll('[data-widget="practice"]');
   // hooks/katex.py typesets math at build time; KaTeX's script loads only if some is left.
   const hasMath = unrenderedMath(content).length > 0;
   if (content.querySelector(".katex")) loadKatexStyles();
 
-  if (calculators.length || examples.length || explorers.length || trainings.length) {
+  if (calculators.length || examples.length || explorers.length || trainings.length || checkers.length || practices.length) {
     // Start Python first: it is the long pole; everything else overlaps with it.
     const { runtime } = await import(new URL("./runtime.js", HERE).href);
     runtime();
@@ -28,17 +62,19 @@ async function mountView() {
   }
   if (calculators.length) {
     const { mountCalculator } = await import(new URL("./calculator.js", HERE).href);
-    for (const root of calculators) mountCalculator(root);
+    for (const root of calculators) keep(mine, mountCalculator(root));
   }
   for (const [roots, module, mount, what] of [
     [examples, "./example.js", "mountExample", "Examples"],
     [explorers, "./explorer.js", "mountExplorer", "Explorers"],
     [trainings, "./training.js", "mountTraining", "The training widget"],
+    [checkers, "./diagnose.js", "mountDiagnose", "The code checker"],
+    [practices, "./diagnose.js", "mountPractice", "The practice widget"],
   ]) {
     if (!roots.length) continue;
     try {
       const mod = await import(new URL(module, HERE).href);
-      for (const root of roots) mod[mount](root);
+      for (const root of roots) keep(mine, mod[mount](root));
     } catch (error) {
       console.warn(`${what} could not start:`, error.message);
     }
@@ -47,6 +83,7 @@ async function mountView() {
 
 if (globalThis.document$ && typeof globalThis.document$.subscribe === "function") {
   globalThis.document$.subscribe(() => {
+    unmountView();
     mountView().catch((error) => console.error(error));
   });
 } else {

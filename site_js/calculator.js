@@ -7,7 +7,7 @@
 // NumPy code, the chart and the shareable URL. Text always goes in with textContent.
 
 import { call, lastCallDuration, onProgress, restart, runtime } from "./runtime.js";
-import { renderFigure, renderFigureNow } from "./chart.js";
+import { forgetFigures, renderFigure, renderFigureNow } from "./chart.js";
 import { highlight } from "./highlight.js";
 import { loadKatex, renderTex } from "./vendor.js";
 
@@ -100,7 +100,7 @@ export function mountCalculator(root) {
     }
     katexReady().then(renderAllTex).catch((error) => console.warn(error.message));
   };
-  setTimeout(decorate, 8000);
+  const decorateTimer = setTimeout(decorate, 8000);
 
   // --- runtime state -------------------------------------------------------------------------
   const unsubscribe = onProgress((state) => {
@@ -402,4 +402,12 @@ export function mountCalculator(root) {
       statusText.textContent = `${label}… The numbers below were computed when the page was built.`;
     }
   }
+
+  // boot.js calls this when Material swaps the page: nothing outside the page keeps it alive.
+  return () => {
+    unsubscribe();
+    clearTimeout(decorateTimer);
+    clearTimeout(detailsTimer);
+    forgetFigures(root);
+  };
 }

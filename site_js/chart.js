@@ -347,6 +347,14 @@ export function preloadPlot() {
   return loadPlot().then((p) => (Plot = p));
 }
 
+// A widget's cleanup (boot.js mount contract): stop redrawing the figures inside scope, so the
+// redraw set does not keep a swapped-out page alive.
+export function forgetFigures(scope) {
+  for (const container of [...drawn]) {
+    if (!container.isConnected || scope.contains(container)) drawn.delete(container);
+  }
+}
+
 function redrawAll() {
   for (const container of [...drawn]) {
     if (!container.isConnected) drawn.delete(container);

@@ -54,6 +54,42 @@ function newline(textarea) {
   insert(textarea, "\n" + indent);
 }
 
+// The editor: the textarea over a highlighted copy of its text (same font, same box). Also used
+// by the diagnose widget (diagnose.js). Returns {refresh} (re-highlight after a programmatic change).
+export function mountEditor(source, { run, escapeTo } = {}) {
+  const editor = document.createElement("div");
+  editor.className = "bg-editor highlight";
+  const pre = document.createElement("pre");
+  pre.className = "bg-editor__hl";
+  pre.setAttribute("aria-hidden", "true");
+  const code = document.createElement("code");
+  pre.append(code);
+  source.replaceWith(editor);
+  editor.append(pre, source);
+  source.classList.add("bg-editor__input");
+  source.setAttribute("wrap", "off");
+  source.hidden = false;
+  const refresh = () => highlight(source.value, code);
+  refresh();
+  source.addEventListener("input", refresh);
+  source.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
+      event.preventDefault();
+      if (run) run();
+    } else if (event.key === "Tab" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      indentLines(source, event.shiftKey);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      if (escapeTo) escapeTo.focus();
+    } else if (event.key === "Enter" && !event.shiftKey && !event.altKey) {
+      event.preventDefault();
+      newline(source);
+    }
+  });
+  return { refresh };
+}
+
 // ---- output ----------------------------------------------------------------------------------
 
 function block(kind, label, text) {
@@ -97,6 +133,11 @@ export async function drawFigures(scope) {
   }
 }
 
+// Stop chart.js redrawing the figures inside scope (a widget's cleanup; see boot.js).
+export function releaseFigures(scope) {
+  if (chartModule) chartModule.then(({ forgetFigures }) => forgetFigures(scope));
+}
+
 export function figureContainer(spec, id) {
   const div = document.createElement("div");
   div.className = "bg-chart";
@@ -130,7 +171,7 @@ export function renderOutput(output, result, exampleId) {
 
 // ---- the widget ------------------------------------------------------------------------------
 
-function progressText(s) {
+export function progressText(s) {
   if (s.stage === "error") return s.message || "Python could not start.";
   if (s.stage === "download" && s.total) return `Loading Python… ${Math.round((100 * s.loaded) / s.total)} %`;
   if (s.stage === "download") return "Loading Python…";
@@ -166,24 +207,12 @@ export function mountExample(root) {
   const original = source.defaultValue;
   const id = root.dataset.example;
 
-  // The editor: the textarea over a highlighted copy of its text (same font, same box).
-  const editor = document.createElement("div");
-  editor.className = "bg-editor highlight";
-  const pre = document.createElement("pre");
-  pre.className = "bg-editor__hl";
-  pre.setAttribute("aria-hidden", "true");
-  const code = document.createElement("code");
-  pre.append(code);
-  source.replaceWith(editor);
-  editor.append(pre, source);
-  source.classList.add("bg-editor__input");
-  source.setAttribute("wrap", "off");
-  source.hidden = false;
+  const editor = mountEditor(source, { run: () => run(), escapeTo: runButton });
   codeView.hidden = true;
   bar.hidden = false;
   resetButton.disabled = true;
   const refresh = () => {
-    highlight(source.value, code);
+    editor.refresh();
     const modified = source.value !== original;
     resetButton.disabled = !modified;
     root.toggleAttribute("data-modified", modified);
@@ -192,6 +221,7 @@ export function mountExample(root) {
   source.addEventListener("input", refresh);
 
   let running = false;
+  let stopProgress = () => {};
   async function run() {
     if (running) return;
     running = true;
@@ -201,6 +231,7 @@ export function mountExample(root) {
     const stop = onProgress((s) => {
       status.textContent = progressText(s);
     });
+    stopProgress = stop;
     let t0 = performance.now();
     // A snippet cannot be interrupted inside the worker (that needs cross-origin isolation), so
     // a long run offers Stop, which replaces the worker with a fresh one.
@@ -256,21 +287,11 @@ export function mountExample(root) {
     status.textContent = "Code reset to the original.";
   });
 
-  source.addEventListener("keydown", (event) => {
-    if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
-      event.preventDefault();
-      run();
-    } else if (event.key === "Tab" && !event.ctrlKey && !event.metaKey && !event.altKey) {
-      event.preventDefault();
-      indentLines(source, event.shiftKey);
-    } else if (event.key === "Escape") {
-      event.preventDefault();
-      runButton.focus();
-    } else if (event.key === "Enter" && !event.shiftKey && !event.altKey) {
-      event.preventDefault();
-      newline(source);
-    }
-  });
-
   drawFigures(output).catch((error) => console.warn("Chart could not be drawn:", error.message));
+
+  // boot.js calls this when Material swaps the page (mount contract).
+  return () => {
+    stopProgress();
+    releaseFigures(root);
+  };
 }

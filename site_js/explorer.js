@@ -8,7 +8,7 @@
 //   [data-note], [data-status]
 
 import { call } from "./runtime.js";
-import { drawFigures, figureContainer } from "./example.js";
+import { drawFigures, figureContainer, releaseFigures } from "./example.js";
 
 function params(form) {
   const out = {};
@@ -144,4 +144,5 @@ export function mountExplorer(root) {
     .finally(() => {
       if (root.dataset.state === "static") root.dataset.state = "ready";
     });
+  return () => releaseFigures(root); // boot.js: the page was swapped
 }

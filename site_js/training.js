@@ -7,7 +7,7 @@
 // root[data-state]: static (as built) -> loading (Python starting) -> ready -> running -> ready | error
 
 import { call, runtime, onProgress } from "./runtime.js";
-import { renderFigure } from "./chart.js";
+import { forgetFigures, renderFigure } from "./chart.js";
 
 const STAGES = {
   download: "Downloading Python…",
@@ -155,4 +155,9 @@ export function mountTraining(root) {
     root.dataset.state = "error";
     setStatus(`Python could not start (${error.message}). The charts show the default run, computed when this page was built.`);
   });
+
+  return () => { // boot.js: the page was swapped
+    unsubscribe();
+    forgetFigures(root);
+  };
 }

@@ -19,6 +19,7 @@ from ..activations import Activation
 from ..dense import Dense, batch_weight
 from ..errors import BiasgradError
 from ..inputs import parse_activation, parse_loss
+from ..link import loss_and_dL_dz
 from ..losses import Loss
 
 __all__ = ["Trial", "TRIAL_SHAPES", "make_trials", "check_pair", "exact_dZ", "PAIRS"]
@@ -64,13 +65,10 @@ PAIRS: tuple[tuple[str, str], ...] = _pairs()
 def exact_dZ(act: Activation, loss: Loss, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """∂L_n/∂Z for each example's own loss (not reduced), shape (N, n_out).
 
-    Convention: with a sigmoid and either BCE, dL/dz = σ(z) − y straight from z (the
-    stable form); otherwise dL/da · f′(z) from the module's loss and activation.
+    The module's one loss path, :func:`biasgrad.link.loss_and_dL_dz` (σ(z) − y straight from z
+    for a sigmoid with either BCE).
     """
-    if act.name == "sigmoid" and loss.name in _BCE:
-        return np.asarray(act.a_minus_y(Z, Y), dtype=np.float64)
-    A = act.value(Z)
-    return np.asarray(loss.dL_da(A, Y), dtype=np.float64) * np.asarray(act.derivative(Z), dtype=np.float64)
+    return np.asarray(loss_and_dL_dz(act, loss, Z, Y)[1], dtype=np.float64)
 
 
 @dataclass(frozen=True)

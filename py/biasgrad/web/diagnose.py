@@ -21,7 +21,7 @@ import numpy as np
 
 from ..diagnose import LayerDiagnosis, diagnose_answer, diagnose_layer
 from ..diagnose.source import load_bias_gradient
-from ..diagnose.answer import candidates
+from ..diagnose.answer import MIN_DIGITS, candidates
 from ..diagnose.trials import PAIRS, check_pair
 from ..errors import BiasgradError
 from ..neuron import neuron_report, term_formulas
@@ -179,8 +179,9 @@ def practice_problem(seed: Any) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``status`` "ok", ``seed``, ``x, w, b, y, activation, loss, lr`` and ``formulas``
-        (plain text for z, a and L), or ``{"status": "error", "message", "field"}``.
+        ``status`` "ok", ``seed``, ``x, w, b, y, activation, loss, lr``, ``items``
+        (``[key, label, text]`` rows to show) and ``prompt``; or ``{"status": "error", "message",
+        "field"}``.
     """
     try:
         s = _seed(seed)
@@ -188,8 +189,12 @@ def practice_problem(seed: Any) -> dict[str, Any]:
         return _error(e)
     p = _problem(s)
     f = term_formulas(p["activation"], p["loss"])
-    return {"status": "ok", "seed": s, **p, "formulas": {"z": f"z = {f['z']}", "a": f"a = {f['a']}",
-                                                       "loss": f"L = {f['loss']}"}}
+    items = [["x", "input x", f"{p['x']:g}"], ["w", "weight w", f"{p['w']:g}"], ["b", "bias b", f"{p['b']:g}"],
+             ["y", "target y", f"{p['y']:g}"], ["activation", "activation", p["activation"]],
+             ["loss", "loss", p["loss"]]]
+    return {"status": "ok", "seed": s, **p, "items": items,
+            "prompt": f"One neuron: z = w·x + b, a = {f['a']}, loss L = {f['loss']}. "
+                      f"What is dL/db? Give at least {MIN_DIGITS} significant digits."}
 
 
 def check_practice(seed: Any, answer: Any) -> dict[str, Any]:

@@ -1,0 +1,58 @@
+"""The built site's pages, and waiting until a page's widgets are live (shared by the reader-level
+checks: visible text, axe-core, keyboard, memory and the other engines).
+
+Pages are found in the built site itself (every ``index.html`` but 404), so a page someone adds
+is covered without editing a list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+WIDGETS_LIVE = """() => {
+    const roots = [...document.querySelectorAll('article [data-widget], article [data-example]')];
+    return roots.every((r) => {
+        if (r.matches('[data-example]')) return r.dataset.mounted === 'true';
+        if (r.dataset.widget === 'calculator') return r.dataset.state === 'ready' && !r.dataset.stale;
+        return r.dataset.state === 'ready';
+    });
+}"""
+
+
+def built_pages(site_dir: Path) -> list[str]:
+    """Every page's path relative to the site root: ``""`` (home), ``"guide/core-idea/"``, …"""
+    pages = []
+    for index in sorted(site_dir.rglob("index.html")):
+        rel = index.parent.relative_to(site_dir).as_posix()
+        if rel.startswith(("assets", "search")):
+            continue
+        pages.append("" if rel == "." else rel + "/")
+    return pages
+
+
+NAVIGATE = """(url) => {
+    window.__bgPreviousArticle = document.querySelector('article');
+    const link = document.createElement('a');
+    link.href = url;
+    link.hidden = true;
+    document.body.append(link);
+    link.click();  // Material intercepts the click, as on any link of the page
+    link.remove();
+}"""
+SWAPPED = """(url) => location.href === url && document.querySelector('article') !== window.__bgPreviousArticle"""
+
+
+def visit(page, url: str, timeout: float = 120_000) -> None:
+    """Go to ``url`` the way a reader following a link does: Material's instant navigation when the
+    page is already on the site (the document, and so the Python runtime, stays), a full load
+    otherwise. Returns once the new page's widgets are live."""
+    if page.url.startswith(url.split("/", 3)[0] + "//" + url.split("/", 3)[2]) and page.evaluate("() => !!window.location$"):
+        page.evaluate(NAVIGATE, url)
+        page.wait_for_function(SWAPPED, arg=url, timeout=timeout, polling=50)
+    else:
+        page.goto(url)
+    wait_widgets_live(page, timeout)
+
+
+def wait_widgets_live(page, timeout: float = 120_000) -> None:
+    """Wait (Playwright page) until every widget of the current page has mounted and is live."""
+    page.wait_for_function(WIDGETS_LIVE, timeout=timeout, polling=100)
