@@ -51,7 +51,8 @@ class _PageState:
     def __init__(self, src: str = "<markdown>", markdown: str = "") -> None:
         self.src = src
         self.count = 0
-        self.sessions: dict[str, list[str]] = {}
+        # per session: the earlier examples, as the runner's prelude items plus their element id
+        self.sessions: dict[str, list[dict[str, Any]]] = {}
         self.failures: list[str] = []
         self.fence_lines = [markdown.count("\n", 0, m.start()) + 1 for m in FENCE_RE.finditer(markdown)]
         self.slug = re.sub(r"[^a-z0-9]+", "-", Path(src).with_suffix("").as_posix().lower()).strip("-") or "page"
@@ -172,7 +173,8 @@ def run(source: str, options: dict) -> dict:
         opts["raises"] = options["raises"]
     session = options.get("session")
     if session:
-        opts["prelude"] = list(_state.sessions.get(session, []))
+        opts["prelude"] = [{k: e[k] for k in ("code", "title", "raises")}
+                           for e in _state.sessions.get(session, [])]
     return run_example(source, opts)
 
 
@@ -196,8 +198,12 @@ def _fence_format(source, options, md):
     example_id = f"{_state.slug}-ex{k}"
     result = run(source, options)
     session = options.get("session")
+    title = options.get("title") or f"Example {k}"
+    earlier = _state.sessions.get(session, []) if session else []
+    continues = earlier[-1] if earlier else None
     if session:
-        _state.sessions.setdefault(session, []).append(source)
+        _state.sessions.setdefault(session, []).append(
+            {"code": source, "title": title, "raises": options.get("raises") or None, "id": example_id})
     if not result["ok"]:
         line = _state.fence_lines[k - 1] if k - 1 < len(_state.fence_lines) else "?"
         err = result["error"] or {}
@@ -206,17 +212,23 @@ def _fence_format(source, options, md):
             + (f"was expected to raise {options['raises']} but did not"
                if err.get("type") == "NoError" else f"raised {err.get('type')}")
             + "\n" + "\n".join("    " + ln for ln in (err.get("traceback") or "").splitlines()))
-    attrs = [f'class="bg-example"', f'data-example="{_esc(example_id)}"', 'data-state="static"']
+    attrs = ['class="bg-example"', f'id="{_esc(example_id)}"', f'data-example="{_esc(example_id)}"',
+             'data-state="static"', f'data-title="{_esc(title)}"']
     if session:
         attrs.append(f'data-session="{_esc(session)}"')
     if options.get("raises"):
         attrs.append(f'data-raises="{_esc(options["raises"])}"')
-    title = options.get("title") or "Runnable example"
     n_lines = source.count("\n") + 1
+    chain = ""
+    if continues:
+        chain = (f'<p class="bg-example__continues" data-continues="{_esc(continues["id"])}">'
+                 f'Continues from: <a href="#{_esc(continues["id"])}">{_esc(continues["title"])}</a> '
+                 f'(its names are defined there; it runs first, silently)</p>')
     return (
         f'<div {" ".join(attrs)}>'
         f'<div class="bg-example__head"><span class="bg-example__title">{_esc(title)}</span>'
-        f'<span class="bg-example__hint" data-hint>Runs in your browser once the page has loaded. Edit the code, then Run (Ctrl+Enter).</span></div>'
+        f'<span class="bg-example__hint" data-hint>Runs in your browser. Edit the code, then Run (Ctrl+Enter).</span></div>'
+        f'{chain}'
         f'<div class="bg-example__code" data-code>{_highlight(source, md)}</div>'
         f'<textarea class="bg-example__editor" data-source hidden spellcheck="false" autocapitalize="off" '
         f'autocomplete="off" rows="{n_lines}" aria-label="Python code of this example (editable)">\n{_esc(source)}</textarea>'

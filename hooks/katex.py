@@ -23,6 +23,7 @@ log = logging.getLogger("mkdocs.hooks.katex")
 ROOT = Path(__file__).resolve().parent.parent
 KATEX = ROOT / "node_modules" / "katex"
 SCRIPT = Path(__file__).resolve().parent / "katex_render.cjs"
+TRAILING_PUNCT = re.compile(r"[.,;:!?)\]\u2019\u201d\u2026%]+")
 MATH = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>', re.DOTALL)
 
@@ -97,10 +98,19 @@ def on_page_content(html_text, page, config, files, **kwargs):
         out.append(html_text[last:match.start()])
         if result is None:
             out.append(match.group(0))
+            last = match.end()
+            continue
+        tag = match.group("tag")
+        math = f'<{tag} class="arithmatex" data-rendered="katex">{result}</{tag}>'
+        # Inline math keeps the punctuation that follows it on its line: a KaTeX box is an
+        # atomic inline, so browsers may break between it and a "." or "," otherwise.
+        punct = TRAILING_PUNCT.match(html_text, match.end()) if tag == "span" else None
+        if punct and punct.end() > punct.start():
+            out.append(f'<span class="bg-math-nobr">{math}{punct.group(0)}</span>')
+            last = punct.end()
         else:
-            tag = match.group("tag")
-            out.append(f'<{tag} class="arithmatex" data-rendered="katex">{result}</{tag}>')
-        last = match.end()
+            out.append(math)
+            last = match.end()
     out.append(html_text[last:])
     page.meta["katex"] = True
     return "".join(out)

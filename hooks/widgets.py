@@ -113,7 +113,7 @@ def _outputs(payload: dict) -> str:
             sym, tex, what = info[key]
             rows.append(f"""
 <div class="bg-out{' bg-out--key' if key == 'dL_db' else ''}" data-row="{key}">
-  <dt><span class="bg-sym" data-tex="{_attr(tex)}" aria-label="{_attr(sym)}">{_math(tex)}</span> <span class="bg-out__what">{escape(what)}</span></dt>
+  <dt><span class="bg-sym" role="img" data-tex="{_attr(tex)}" aria-label="{_attr(sym)}">{_math(tex)}</span> <span class="bg-out__what">{escape(what)}</span></dt>
   <dd><output data-output="{key}" data-value="{_attr(reprs.get(key, ''))}">{escape(texts.get(key, '—'))}</output>
     <div class="bg-formula" data-formula="{key}" data-tex="{_attr(sub_tex.get(key, ''))}" data-text="{_attr(sub_txt.get(key, ''))}">{_math(sub_tex.get(key, ''))}</div></dd>
 </div>""")

@@ -10,7 +10,7 @@
 // Keys in the editor: Tab / Shift+Tab indent and dedent, Enter keeps the indentation,
 // Ctrl/Cmd+Enter runs, Esc leaves the editor (focus moves to Run).
 
-import { call, onProgress, restart, runtime } from "./runtime.js";
+import { call, onProgress, restart, runtime, status as runtimeStatus } from "./runtime.js";
 import { highlight } from "./highlight.js";
 
 const STOP_AFTER_MS = 4000; // a run this long gets a Stop button (it restarts the worker)
@@ -171,27 +171,65 @@ export function renderOutput(output, result, exampleId) {
 
 // ---- the widget ------------------------------------------------------------------------------
 
-export function progressText(s) {
-  if (s.stage === "error") return s.message || "Python could not start.";
-  if (s.stage === "download" && s.total) return `Loading Python… ${Math.round((100 * s.loaded) / s.total)} %`;
-  if (s.stage === "download") return "Loading Python…";
-  if (s.stage === "start-python") return "Starting Python…";
-  if (s.stage === "restore-python") return "Restoring Python…";
-  if (s.stage === "load-numpy") return "Loading NumPy…";
-  if (s.stage === "load-module") return "Loading biasgrad…";
-  return "Running…";
+// The loading stage, by name and bytes, from runtime.js's progress events (failsafe owns them).
+const STAGE_NAMES = {
+  idle: "waiting to start Python",
+  download: "downloading Python and NumPy",
+  "start-python": "starting Python",
+  "restore-python": "restoring Python",
+  "load-numpy": "loading NumPy",
+  "load-module": "loading biasgrad",
+};
+
+function megabytes(bytes) {
+  return (bytes / 1e6).toFixed(1);
 }
 
-function sessionPrelude(root) {
+export function stageText(s) {
+  if (s.stage === "error") return s.message || "Python could not start.";
+  const name = STAGE_NAMES[s.stage] || s.stage;
+  const file = s.file ? ` (${s.file})` : "";
+  if (s.total) return `${name}${file}: ${megabytes(s.loaded || 0)} of ${megabytes(s.total)} MB`;
+  if (s.loaded) return `${name}${file}: ${megabytes(s.loaded)} MB`;
+  return `${name}${file}`;
+}
+
+export function progressText(s, queued = false) {
+  if (s.stage === "error") return stageText(s);
+  if (s.stage === "ready") return "Running…";
+  const text = stageText(s);
+  return queued ? `Queued: runs once Python is ready. Now ${text}…` : `${text[0].toUpperCase()}${text.slice(1)}…`;
+}
+
+// The earlier examples of this one's session, in page order: the runner's prelude items. An
+// earlier example that fails makes this one's error name it (py/biasgrad/web/runner.py).
+export function sessionPrelude(root) {
   const session = root.dataset.session;
   if (!session) return [];
   const scope = root.closest("article") || document;
-  const codes = [];
+  const items = [];
   for (const other of scope.querySelectorAll("[data-example][data-session]")) {
     if (other === root) break;
-    if (other.dataset.session === session) codes.push(other.querySelector("[data-source]").value);
+    if (other.dataset.session !== session) continue;
+    items.push({
+      code: other.querySelector("[data-source]").value,
+      title: other.dataset.title || other.dataset.example,
+      raises: other.dataset.raises || null,
+    });
   }
-  return codes;
+  return items;
+}
+
+// Exactly what a run sends to run_example (the browser tests call this too).
+export function runOptions(root) {
+  const options = { prelude: sessionPrelude(root) };
+  if (root.dataset.raises) options.raises = root.dataset.raises;
+  return options;
+}
+
+function errorStatus(error) {
+  if (error.depends_on) return `Did not run: "${error.depends_on}", which this example continues from, raises ${error.type}.`;
+  return `${error.type} on line ${error.line ?? "?"}.`;
 }
 
 export function mountExample(root) {
@@ -228,8 +266,10 @@ export function mountExample(root) {
     root.dataset.state = "running";
     runButton.disabled = true;
     runButton.setAttribute("aria-busy", "true");
+    const queued = runtimeStatus().stage !== "ready";
+    if (queued) root.dataset.queued = "true";
     const stop = onProgress((s) => {
-      status.textContent = progressText(s);
+      status.textContent = progressText(s, queued);
     });
     stopProgress = stop;
     let t0 = performance.now();
@@ -250,9 +290,9 @@ export function mountExample(root) {
       resetButton.after(stopButton);
     };
     try {
-      const options = { prelude: sessionPrelude(root) };
-      if (root.dataset.raises) options.raises = root.dataset.raises;
+      const options = runOptions(root);
       await runtime(); // loading Python is not "running too long"
+      delete root.dataset.queued;
       t0 = performance.now();
       stopTimer = setTimeout(offerStop, STOP_AFTER_MS);
       const result = await call("run_example", source.value, options);
@@ -262,7 +302,7 @@ export function mountExample(root) {
       root.dataset.state = result.ok ? "ready" : "error";
       status.textContent = result.ok
         ? (result.error ? `Raised ${result.error.type}, as intended.` : `Ran in the browser (${ms} ms).`)
-        : `${result.error.type} on line ${result.error.line ?? "?"}.`;
+        : errorStatus(result.error);
     } catch (error) {
       stop();
       root.dataset.state = "error";

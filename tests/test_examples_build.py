@@ -74,6 +74,12 @@ def test_every_example_and_explorer_in_the_docs_builds(site_markdown, path):
     for m in re.finditer(r'data-figure-spec="([^"]*)"', html):
         spec = json.loads(htmlmod.unescape(m.group(1)))
         assert spec["series"] and spec["table"]["columns"]
+        # Plot draws cells and bars on band scales only (else "scale incompatible with channel")
+        marks = {srs["mark"] for srs in spec["series"]}
+        if "cell" in marks:
+            assert spec["x"]["type"] == spec["y"]["type"] == "band", spec["title"]
+        if any(srs["mark"] == "bar" and srs["x"] and isinstance(srs["x"][0], str) for srs in spec["series"]):
+            assert spec["x"]["type"] == "band", spec["title"]
 
 
 class Tags(HTMLParser):
@@ -113,7 +119,8 @@ def test_example_html_follows_the_contract():
     tags = Tags()
     tags.feed(html)
     roots = [a for t, a in tags.tags if "data-example" in a]
-    assert roots == [{"class": "bg-example", "data-example": "page-ex1", "data-state": "static"}]
+    assert roots == [{"class": "bg-example", "id": "page-ex1", "data-example": "page-ex1", "data-state": "static",
+                      "data-title": "Demo"}]
     assert ("button", {"type": "button", "class": "md-button md-button--primary bg-example__run",
                        "data-action": "run"}) in tags.tags
     assert any(t == "textarea" and "data-source" in a for t, a in tags.tags)
@@ -149,6 +156,56 @@ def test_session_examples_share_state_in_order():
         """))
     assert '<pre data-stream="result"><code>42</code></pre>' in html
     assert html.count('data-session="s"') == 2
+
+
+def test_a_session_example_says_which_example_it_continues_from():
+    """Assert each later example of a session links to the one before it in that session, by title,
+    and the first one (and examples outside the session) carry no such line."""
+    html = render(textwrap.dedent("""\
+        ```python run session="s" title="Set k"
+        k = 20
+        ```
+
+        ```python run title="Unrelated"
+        k = 1000
+        ```
+
+        ```python run session="s" title="Use k"
+        k + 1
+        ```
+
+        ```python run session="s" title="Use k again"
+        k + 22
+        ```
+        """))
+    chains = re.findall(r'<div class="bg-example" id="([^"]+)".*?(?=<div class="bg-example" id=|\Z)', html, re.S)
+    assert chains == ["page-ex1", "page-ex2", "page-ex3", "page-ex4"]
+    found = re.findall(r'data-continues="([^"]+)">Continues from: <a href="#([^"]+)">([^<]+)</a>', html)
+    assert found == [("page-ex1", "page-ex1", "Set k"), ("page-ex3", "page-ex3", "Use k")]
+    first = html.split('id="page-ex2"')[0]
+    assert "Continues from" not in first
+
+
+def test_a_later_example_names_the_broken_earlier_one_in_the_build_error():
+    """Assert that when an earlier session example breaks, the later one's build error names it
+    (its title and the failing line), not a bare NameError."""
+    from mkdocs.exceptions import PluginError
+
+    with pytest.raises(PluginError) as info:
+        render(textwrap.dedent("""\
+            ```python run session="s" title="Forward pass"
+            z = w * 2
+            ```
+
+            ```python run session="s" title="Backward"
+            z + 1
+            ```
+            """))
+    text = str(info.value)
+    assert "example 1 raised NameError" in text
+    assert 'example 2 raised NameError' in text
+    assert 'This example continues from "Forward pass", which now fails' in text
+    assert "z = w * 2" in text.split("example 2")[1]
 
 
 def test_explorer_placeholder_is_rendered_with_controls_and_figure():
@@ -237,3 +294,31 @@ def test_an_unknown_fence_option_fails_the_build(tmp_path):
     result = build(project)
     assert result.returncode != 0
     assert "unknown option sesion=" in result.stdout + result.stderr
+
+
+def sections(html: str) -> list[tuple[str, str, str]]:
+    """(heading text, heading tag attributes, section HTML) for every <h2> section of a page."""
+    parts = re.split(r"(<h2[^>]*>.*?</h2>)", html, flags=re.S)
+    out = []
+    for head, body in zip(parts[1::2], parts[2::2]):
+        attrs = re.match(r"<h2([^>]*)>", head).group(1)
+        text = htmlmod.unescape(re.sub(r"<[^>]+>|&para;|¶", "", head)).strip()
+        out.append((text, attrs, body))
+    return out
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p.relative_to(DOCS).as_posix() for p in PAGES])
+def test_every_section_that_explains_something_has_its_own_chart(site_markdown, path):
+    """Assert each <h2> section has a chart made in it: a figure from an example under it, an
+    explorer, or a widget. Sections that only list sources or measurements say so with
+    ``{ .bg-reference }`` on the heading (and then must not hold an example)."""
+    html = site_markdown(path)
+    missing = []
+    for text, attrs, body in sections(html):
+        if "bg-reference" in attrs:
+            assert "data-example=" not in body, f"{text!r} is marked reference but has an example"
+            continue
+        has_chart = bool(re.search(r'data-example=.*?data-chart=', body, re.S)) or 'data-widget=' in body
+        if not has_chart:
+            missing.append(text)
+    assert not missing, f"sections without their own chart: {missing}"

@@ -79,17 +79,20 @@ def test_clipping_table(pages):
 def test_gradient_check_minima(pages):
     """Assert the best steps the prose quotes are the ones the sweep finds."""
     text, results = pages["gradient-check"]
-    out = results[0]["stdout"]
+    out = next(r["stdout"] for r in results if "smallest relative error" in r["stdout"])
     assert "order 2: smallest relative error 5.0e-12 at eps = 1.0e-06" in out
     assert "order 4: smallest relative error 8.8e-14 at eps = 6.3e-04" in out
     assert "$5 \\times 10^{-12}$" in text and "$9 \\times 10^{-14}$" in text
 
 
 def test_training_claims(pages):
-    """Assert the training page's example prints 40 flowers per species and output biases summing to 0."""
-    out = pages["training"][1][0]["stdout"]
+    """Assert the training page's examples print 40 flowers per species, output biases summing to 0,
+    and the NumPy loop agreeing with Network.train on every recorded quantity."""
+    out = "".join(r["stdout"] for r in pages["training"][1])
     assert "flowers per species in training: [40, 40, 40]" in out
     assert "their sum: 0.0" in out or "their sum: -0.0" in out
+    assert out.count(" agree\n") == 5 and "DIFFER" not in out
+    assert pages["training"][1][-1]["result"] == "True"
 
 
 def test_reductions_ratio(pages):

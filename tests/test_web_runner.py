@@ -147,3 +147,31 @@ def test_system_exit_is_reported_not_raised():
     """Assert exit() in a snippet ends the snippet, not the worker or the build."""
     r = run_example("import sys\nsys.exit(3)")
     assert r["ok"] is False and r["error"]["type"] == "SystemExit"
+
+
+def test_a_failing_earlier_example_is_named_in_the_later_ones_error():
+    """Assert an example whose earlier example (session prelude) raises does not run, and its
+    error names that example, its line and its exception."""
+    prelude = [{"code": "x = 1.5\nz = w * x", "title": "Forward pass", "raises": None}]
+    r = run_example("print(z)", {"prelude": prelude})
+    assert r["ok"] is False and r["stdout"] == ""
+    assert r["error"]["type"] == "NameError" and r["error"]["depends_on"] == "Forward pass"
+    assert r["error"]["message"] == "in \"Forward pass\": name 'w' is not defined"
+    tb = r["error"]["traceback"]
+    assert tb.startswith('This example continues from "Forward pass", which now fails')
+    assert "earlier example, line 2" in tb and "z = w * x" in tb
+
+
+def test_an_earlier_example_that_raises_as_declared_does_not_stop_the_next():
+    """Assert a prelude entry with raises= that raises exactly that lets the later example run."""
+    prelude = [{"code": "k = 21\nraise ValueError('meant')", "title": "Raises", "raises": "ValueError"}]
+    assert run_example("k * 2", {"prelude": prelude})["result"] == "42"
+    prelude[0]["raises"] = "KeyError"
+    assert run_example("k * 2", {"prelude": prelude})["error"]["depends_on"] == "Raises"
+
+
+def test_a_plain_string_prelude_that_fails_is_reported_too():
+    """Assert the older prelude form (code strings) reports its failure instead of hiding it."""
+    r = run_example("1", {"prelude": ["1 / 0"]})
+    assert r["ok"] is False and r["error"]["type"] == "ZeroDivisionError"
+    assert "an earlier example" in r["error"]["traceback"]

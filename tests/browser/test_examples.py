@@ -7,6 +7,7 @@ test_guide_pages_1_6.py (and 7–12 by its own file)."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from compare import same_data, same_result, same_text
@@ -257,3 +258,67 @@ def test_narrow_screen_has_no_page_wide_overflow(new_reader, site_url, page):
     mounted(pg)
     pg.wait_for_timeout(500)
     assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_later_example_says_what_it_continues_from_and_names_it_when_it_breaks(reader, site_url):
+    """Assert a session example shows "Continues from: <title>" linking to the earlier example,
+    and that after an edit breaks the earlier one, running the later one fails with an error and
+    a status that name the earlier example (not a bare NameError on a line it does not have)."""
+    pg = reader.page
+    pg.goto(site_url + "guide/one-neuron/")
+    mounted(pg)
+    later = pg.locator("[data-example]:has([data-continues])").first
+    label = later.locator("[data-continues]")
+    earlier_id = label.get_attribute("data-continues")
+    earlier = pg.locator(f"#{earlier_id}")
+    title = earlier.get_attribute("data-title")
+    assert label.is_visible() and label.inner_text().startswith(f"Continues from: {title}")
+    assert label.locator("a").get_attribute("href").endswith(f"#{earlier_id}")
+    editor(earlier).fill("x = undefined_name\n" + editor(earlier).input_value())
+    run(later)
+    assert later.get_attribute("data-state") == "error"
+    status = later.locator("[data-status]").inner_text()
+    assert f'"{title}", which this example continues from, raises NameError' in status
+    error = later.locator('pre[data-stream="error"]').inner_text()
+    assert error.startswith(f'This example continues from "{title}", which now fails')
+    assert "x = undefined_name" in error and "NameError" in error
+    # Reset the earlier example: the later one runs again
+    earlier.locator('[data-action="reset"]').click()
+    run(later)
+    assert later.get_attribute("data-state") == "ready"
+
+
+def test_a_click_before_python_is_ready_queues_the_run_and_shows_the_stage(new_reader, site_url):
+    """Assert Run is usable before Python has loaded: the click is queued, the status names the
+    loading stage with its bytes, and the run happens once (and only once) Python is ready."""
+    reader = new_reader(viewport={"width": 1280, "height": 900})
+    held = []
+    reader.context.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+    pg = reader.page
+    pg.goto(site_url + PAGE)
+    mounted(pg)
+    ex = pg.locator("[data-example]").first
+    button = ex.locator('[data-action="run"]')
+    assert button.is_visible() and button.is_enabled()
+    assert ex.get_attribute("data-runs") is None
+    # A reader's clicks (DOM clicks: Playwright's click waits on the held request's page load)
+    button.evaluate("b => b.click()")
+    button.evaluate("b => b.click()")  # a second click while queued does not run it twice
+    pg.wait_for_function("el => el.dataset.queued === 'true'", arg=ex.element_handle())
+    status = ex.locator("[data-status]")
+    pg.wait_for_function("el => / of [0-9.]+ MB/.test(el.innerText)", arg=status.element_handle(),
+                         timeout=30_000)
+    text = status.inner_text()
+    assert text.startswith("Queued: runs once Python is ready. Now downloading Python and NumPy"), text
+    assert ex.get_attribute("data-runs") is None
+    deadline = time.time() + 30
+    while not held and time.time() < deadline:
+        pg.wait_for_timeout(100)
+    assert held, "the wasm request never came"
+    for route in held:
+        route.continue_()
+    pg.wait_for_function("el => Number(el.dataset.runs || 0) >= 1", arg=ex.element_handle(), timeout=120_000)
+    assert ex.get_attribute("data-state") == "ready", status.inner_text()
+    assert status.inner_text().startswith("Ran in the browser")
+    pg.wait_for_timeout(500)
+    assert ex.get_attribute("data-runs") == "1"

@@ -32,16 +32,11 @@ SNAPSHOT = """ex => ({
 
 
 def sent_options(ex) -> dict:
-    """What example.js sends for this example: prelude = earlier same-session code, raises."""
-    return ex.evaluate("""root => {
-        const opts = {prelude: []};
-        if (root.dataset.raises) opts.raises = root.dataset.raises;
-        const s = root.dataset.session;
-        if (s) for (const o of document.querySelectorAll('[data-example][data-session]')) {
-            if (o === root) break;
-            if (o.dataset.session === s) opts.prelude.push(o.querySelector('[data-source]').value);
-        }
-        return opts;
+    """What example.js sends for this example (its own runOptions: the earlier same-session
+    examples as prelude items with their titles, and raises)."""
+    return ex.evaluate("""async root => {
+        const src = document.querySelector('script[src$="boot.js"]').src.replace('boot.js', 'example.js');
+        return (await import(src)).runOptions(root);
     }""")
 
 

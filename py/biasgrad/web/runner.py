@@ -12,8 +12,11 @@ evaluates that one, and returns plain data::
 
 Options (all optional): ``raises`` – an exception class name the example is meant to raise
 (``"BiasgradError"``; a base-class name such as ``"ValueError"`` matches too); ``prelude`` – a
-list of code strings run first, silently, in the same namespace (how ``session=`` examples on a
-page share state). Each call gets a fresh namespace.
+list of earlier examples run first, silently, in the same namespace (how ``session=`` examples on
+a page share state). Each item is a code string or ``{"code", "title", "raises"}``. If an earlier
+example raises (other than the ``raises`` it declares), this one does not run: its error is that
+failure, named after the earlier example (``"depends_on": title``), since every later line would
+fail for a reason that is not on it. Each call gets a fresh namespace.
 """
 
 from __future__ import annotations
@@ -61,8 +64,11 @@ def _matches(exc: BaseException, name: str | None) -> bool:
     return any(cls.__name__ == name for cls in type(exc).__mro__)
 
 
-def _format_error(exc: BaseException, code: str) -> dict:
+def _format_error(exc: BaseException, code: str, earlier: str = "") -> dict:
+    """The snippet's frames only; ``earlier`` is the code of the earlier example a
+    PRELUDE_FILENAME frame points into (for its source line)."""
     lines = code.splitlines()
+    earlier_lines = earlier.splitlines()
     out = []
     line = None
     if isinstance(exc, SyntaxError) and exc.filename in (FILENAME, PRELUDE_FILENAME):
@@ -88,6 +94,8 @@ def _format_error(exc: BaseException, code: str) -> dict:
             text = f.line
             if not text and f.filename == FILENAME and f.lineno and f.lineno <= len(lines):
                 text = lines[f.lineno - 1]
+            if not text and f.filename == PRELUDE_FILENAME and f.lineno and f.lineno <= len(earlier_lines):
+                text = earlier_lines[f.lineno - 1]
             if text:
                 out.append(f"    {text.strip()}")
             if f.filename == FILENAME:
@@ -126,6 +134,26 @@ def _repr(value: Any) -> str:
     return text
 
 
+def _prelude_item(item: Any) -> tuple[str, str, str | None]:
+    """(code, title, raises) of one prelude entry: a code string or {"code", "title", "raises"}."""
+    if hasattr(item, "to_py"):
+        item = item.to_py()
+    if isinstance(item, dict):
+        return str(item.get("code") or ""), str(item.get("title") or "an earlier example"), item.get("raises") or None
+    return str(item), "an earlier example", None
+
+
+def _prelude_error(exc: BaseException, code: str, title: str) -> dict[str, Any]:
+    """The error of an example whose earlier example (the one it continues from) failed."""
+    inner = _format_error(exc, code, earlier=code)
+    lines = [f"This example continues from \"{title}\", which now fails "
+             f"(run or fix that example first):"]
+    lines += ["  " + ln for ln in inner["traceback"].splitlines()]
+    name = type(exc).__name__
+    return {"type": name, "message": f"in \"{title}\": {inner['message']}", "line": None,
+            "traceback": "\n".join(lines), "depends_on": title}
+
+
 def run_example(code: str, options: Any = None) -> dict:
     """Run one example; see the module docstring for the result."""
     opts = _options(options)
@@ -140,11 +168,18 @@ def run_example(code: str, options: Any = None) -> dict:
     exc_obj: BaseException | None = None
     with _figures.collect() as figs:
         for earlier in prelude:  # silently, output discarded
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            earlier_code, title, earlier_raises = _prelude_item(earlier)
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+                    warnings.catch_warnings(), _quiet_floating_point():
+                warnings.simplefilter("ignore")
                 try:
-                    exec(compile(str(earlier), PRELUDE_FILENAME, "exec"), namespace)
-                except BaseException:  # noqa: BLE001 - an earlier example's own failure is shown there
-                    pass
+                    exec(compile(earlier_code.replace("\r\n", "\n"), PRELUDE_FILENAME, "exec"), namespace)
+                except BaseException as exc:  # noqa: BLE001 - reported as this example's error, named
+                    if not _matches(exc, earlier_raises):
+                        del figs[:]
+                        return {"ok": False, "stdout": "", "result": None,
+                                "error": _prelude_error(exc, earlier_code, title),
+                                "figures": [], "expected": expected}
         del figs[:]
         with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer), \
                 warnings.catch_warnings(), _quiet_floating_point():

@@ -1,0 +1,74 @@
+"""The guide's writing as a phone reader sees it (390 px): inline math stays on one line, and no
+line starts with the punctuation that follows a formula; admonition and table text are body size."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PAGES = ("", "guide/core-idea/", "guide/one-neuron/", "guide/activations/", "guide/loss-landscape/",
+         "guide/numpy-implementation/", "guide/batch-reduction/", "guide/dense-layer/",
+         "guide/typical-errors/", "guide/gradient-check/", "guide/training/", "guide/context/",
+         "guide/further-reading/")
+
+LAYOUT = """() => {
+    const lines = el => [...new Set([...el.getClientRects()].filter(r => r.width > 0)
+                                    .map(r => Math.round(r.bottom)))];
+    const broken = [], orphans = [];
+    for (const m of document.querySelectorAll('article span.arithmatex')) {
+        if (lines(m).length > 1) broken.push(m.textContent.slice(0, 40));
+        const next = m.nextSibling;
+        const after = m.parentElement.classList.contains('bg-math-nobr') ? null : next;
+        if (after && after.nodeType === 3 && /^[.,;:!?)]/.test(after.textContent)) orphans.push(m.textContent.slice(0, 40));
+    }
+    for (const w of document.querySelectorAll('article .bg-math-nobr')) {
+        if (lines(w).length > 1) broken.push(w.textContent.slice(0, 40));
+    }
+    const size = el => parseFloat(getComputedStyle(el).fontSize);
+    const body = size(document.querySelector('article p'));
+    const small = [...document.querySelectorAll('article .admonition p, article table:not([class]) td')]
+        .filter(el => Math.abs(size(el) - body) > 0.5).map(el => el.textContent.slice(0, 30));
+    return {broken, orphans, small, count: document.querySelectorAll('article span.arithmatex').length};
+}"""
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p or "home" for p in PAGES])
+def test_inline_math_keeps_together_on_a_phone(new_reader, site_url, page):
+    """Assert at 390 px no inline formula spans two lines, no formula is followed by punctuation
+    that could start the next line, and admonition and table text are the body size."""
+    reader = new_reader(viewport={"width": 390, "height": 844})
+    pg = reader.page
+    pg.goto(site_url + page)
+    pg.wait_for_load_state("load")
+    got = pg.evaluate(LAYOUT)
+    assert got["count"] > 0
+    assert not got["broken"], f"formulas broken across lines: {got['broken']}"
+    assert not got["orphans"], f"punctuation not kept with its formula: {got['orphans']}"
+    assert not got["small"], f"text smaller than the body: {got['small'][:5]}"
+
+
+def test_the_benchmark_table_reads_on_a_phone(new_reader, site_url):
+    """Assert at 390 px the context page's benchmark table is a real table that scrolls sideways
+    inside its own box (the page does not), with its first column staying in view, and that it
+    holds the three results with their settings."""
+    reader = new_reader(viewport={"width": 390, "height": 844})
+    pg = reader.page
+    pg.goto(site_url + "guide/context/")
+    table = pg.locator(".bg-sticky-first table")
+    text = table.inner_text()
+    for needle in ("0.95 %", "15.3 %", "3.57 %", "MNIST", "top-5", "ensemble of six", "average of 7 CNNs"):
+        assert needle in text, needle
+    got = table.evaluate("""t => {
+        const box = t.closest('.md-typeset__scrollwrap') || t.parentElement;
+        const first = t.querySelector('tbody tr td');
+        const before = first.getBoundingClientRect().left;
+        const scroller = [box, ...box.querySelectorAll('*')].find(e => e.scrollWidth > e.clientWidth + 1);
+        if (!scroller) return {scrolls: false};
+        scroller.scrollLeft = 200;
+        return {scrolls: true, moved: scroller.scrollLeft, before, after: first.getBoundingClientRect().left,
+                page: document.documentElement.scrollWidth <= window.innerWidth + 1};
+    }""")
+    assert got["scrolls"] and got["moved"] > 100, got
+    assert abs(got["after"] - got["before"]) < 1.5, got
+    assert got["page"], got
