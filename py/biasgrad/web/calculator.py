@@ -153,8 +153,12 @@ def _substitute(v: dict[str, float | None], inp: dict[str, float], act: str, los
 
     With ``clipped`` (the module's ``bce_clip`` warning), the loss and ∂L/∂a use the clipped a.
     """
-    t = lambda key, paren=False: _tex(v.get(key) if key in v else inp.get(key), paren=paren)  # noqa: E731
-    p = lambda key, paren=False: _plain(v.get(key) if key in v else inp.get(key), paren=paren)  # noqa: E731
+    def t(key: str, paren: bool = False) -> str:
+        return _tex(v.get(key) if key in v else inp.get(key), paren=paren)
+
+    def p(key: str, paren: bool = False) -> str:
+        return _plain(v.get(key) if key in v else inp.get(key), paren=paren)
+
     nums_tex = {"z": t("z"), "zp": t("z", True), "a": t("a"), "ap": t("a", True), "y": t("y"),
                 "yp": t("y", True), "alpha": _tex(alpha)}
     nums_txt = {"z": p("z"), "zp": p("z", True), "a": p("a"), "ap": p("a", True), "y": p("y"),
@@ -165,7 +169,7 @@ def _substitute(v: dict[str, float | None], inp: dict[str, float], act: str, los
     if clipped and v.get("a") is not None:
         from ..losses import BCE_CLIP
 
-        a_c = BCE_CLIP if v["a"] <= 0.5 else 1.0 - BCE_CLIP
+        a_c = BCE_CLIP if v["a"] <= 0.5 else 1.0 - BCE_CLIP  # type: ignore[operator]
         loss_tex = {**nums_tex, "a": _tex(a_c), "ap": _tex(a_c, paren=True)}
         loss_txt = {**nums_txt, "a": _plain(a_c), "ap": _plain(a_c, paren=True)}
 
@@ -322,7 +326,7 @@ def calculate(raw: dict[str, Any] | None = None, full: bool = True) -> dict[str,
 
     Parameters
     ----------
-    raw : dict
+    raw : dict[str, Any]
         ``{"x": "1.5", "w": "0.8", "b": "0.1", "y": "1", "activation": "sigmoid",
         "loss": "mse_half", "lr": "0.5"}``; missing keys take :data:`DEFAULTS`.
     full : bool
@@ -354,7 +358,7 @@ def calculate(raw: dict[str, Any] | None = None, full: bool = True) -> dict[str,
                                names["activation"], names["loss"], numbers["lr"])
         data = report.as_dict()
     except BiasgradError as error:
-        field = error.field
+        field = error.field  # type: ignore[assignment]  # (the loop above bound field to str)
         if field is None and names["loss"] in ("bce", "bce_logits") and "BCE" in str(error):
             field = "loss"  # an output outside [0, 1]: the loss is what cannot take it
         return {"ok": False, "inputs": inputs, "errors": [{"field": field, "message": str(error)}]}

@@ -36,31 +36,31 @@ __all__ = ["explorer", "explore", "explorer_names", "select", "slider", "stepper
 #: Modules that define more explorers (imported on first use).
 EXPLORER_MODULES: tuple[str, ...] = ()
 
-_REGISTRY: dict[str, tuple[list[dict], Callable[[dict], dict]]] = {}
+_REGISTRY: dict[str, tuple[list[dict[str, Any]], Callable[[dict[str, Any]], dict[str, Any]]]] = {}
 
 
 # ---- controls --------------------------------------------------------------------------------
 
-def select(name: str, label: str, options, value) -> dict:
+def select(name: str, label: str, options: Any, value: Any) -> dict[str, Any]:
     """A drop-down; ``options`` are values or (value, label) pairs."""
     opts = [{"value": o[0], "label": o[1]} if isinstance(o, (tuple, list)) else {"value": o, "label": str(o)}
             for o in options]
     return {"kind": "select", "name": name, "label": label, "value": value, "options": opts}
 
 
-def slider(name: str, label: str, lo: float, hi: float, step: float, value: float) -> dict:
+def slider(name: str, label: str, lo: float, hi: float, step: float, value: float) -> dict[str, Any]:
     """A range input with its value shown beside it."""
     return {"kind": "range", "name": name, "label": label, "value": value, "min": lo, "max": hi, "step": step}
 
 
 def stepper(name: str, label: str, lo: int, hi: int, value: int = 0, step: int = 1,
-            button: str = "Step") -> dict:
+            button: str = "Step") -> dict[str, Any]:
     """Back / Step / Reset buttons over an integer (e.g. how many updates have been taken)."""
     return {"kind": "stepper", "name": name, "label": label, "value": value, "min": lo, "max": hi,
             "increment": step, "button": button}
 
 
-def readout(key: str, label: str, value: Any, digits: int = 6) -> dict:
+def readout(key: str, label: str, value: Any, digits: int = 6) -> dict[str, Any]:
     """One labelled number (or text) under the controls."""
     if isinstance(value, (float, np.floating)):
         v = float(value)
@@ -74,7 +74,7 @@ def _fmt_number(v: float, step: float) -> str:
     return f"{v:.{decimals}f}"
 
 
-def _validate(controls: list[dict], params: dict) -> tuple[dict, list[dict]]:
+def _validate(controls: list[dict[str, Any]], params: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     values: dict[str, Any] = {}
     resolved = []
     for c in controls:
@@ -105,9 +105,12 @@ def _validate(controls: list[dict], params: dict) -> tuple[dict, list[dict]]:
 
 # ---- registry ----------------------------------------------------------------------------------
 
-def explorer(name: str, controls: list[dict]):
+ExplorerFn = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def explorer(name: str, controls: list[dict[str, Any]]) -> Callable[[ExplorerFn], ExplorerFn]:
     """Decorator: register ``fn(params) -> {"figure" | "figures", "readout", "note"}`` under name."""
-    def register(fn: Callable[[dict], dict]) -> Callable[[dict], dict]:
+    def register(fn: ExplorerFn) -> ExplorerFn:
         _REGISTRY[name] = (controls, fn)
         return fn
     return register
@@ -123,7 +126,7 @@ def explorer_names() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def explore(name: str, params: Any = None) -> dict:
+def explore(name: str, params: Any = None) -> dict[str, Any]:
     """Render explorer ``name`` for ``params`` (missing or invalid values fall back to defaults)."""
     _load_modules()
     if name not in _REGISTRY:
@@ -134,9 +137,10 @@ def explore(name: str, params: Any = None) -> dict:
     values, resolved = _validate(controls, dict(params or {}))
     view = fn(dict(values))
     figures = view.get("figures") or [view["figure"]]
-    return fg.plain({"name": name, "params": values, "controls": resolved, "figures": figures,
-                     "figure": figures[0], "readout": view.get("readout", []),
-                     "note": view.get("note", "")})
+    payload: dict[str, Any] = fg.plain({"name": name, "params": values, "controls": resolved, "figures": figures,
+                                        "figure": figures[0], "readout": view.get("readout", []),
+                                        "note": view.get("note", "")})
+    return payload
 
 
 # ---- section 3: an activation and its derivative ---------------------------------------------
@@ -149,7 +153,7 @@ _ACT_LABELS = {"sigmoid": "sigmoid σ", "tanh": "tanh", "relu": "ReLU", "leaky_r
     select("activation", "Activation", [(k, _ACT_LABELS.get(k, k)) for k in ACTIVATIONS], "sigmoid"),
     slider("z", "z", -10.0, 10.0, 0.1, 2.0),
 ])
-def _activation(p: dict) -> dict:
+def _activation(p: dict[str, Any]) -> dict[str, Any]:
     act = ACTIVATIONS[p["activation"]]
     z0 = p["z"]
     zs = np.linspace(-10.0, 10.0, 401)
@@ -220,7 +224,7 @@ def neuron_point(activation: str, loss: str, x: float, w: float, y: float, b: An
     slider("b0", "Starting b", -4.0, 4.0, 0.1, -2.5),
     stepper("steps", "Updates taken", 0, 30, 0),
 ])
-def _loss_bias(p: dict) -> dict:
+def _loss_bias(p: dict[str, Any]) -> dict[str, Any]:
     act, loss, x, w, y, label = LOSS_SETUPS[p["setup"]]
     lr, k = p["lr"], p["steps"]
     bs = [p["b0"]]
@@ -299,7 +303,8 @@ def batch_dZ(n: int) -> np.ndarray:
     b = np.zeros(N_OUT)
     Y = X @ np.array([[1.0, -0.5, 0.3], [0.2, 0.8, -1.0]]) + np.array([0.5, -0.3, 0.2])
     Z = X[:n] @ W + b
-    return LOSSES["mse_half"].dL_da(Z, Y[:n])  # linear output: dZ = dA
+    dZ: np.ndarray = LOSSES["mse_half"].dL_da(Z, Y[:n])  # linear output: dZ = dA
+    return dZ
 
 
 REDUCTIONS = {
@@ -314,7 +319,7 @@ REDUCTIONS = {
     slider("n", "Batch size N", 1, 16, 1, 4),
     slider("lr", "Learning rate", 0.01, 1.0, 0.01, 0.1),
 ])
-def _batch_reduction(p: dict) -> dict:
+def _batch_reduction(p: dict[str, Any]) -> dict[str, Any]:
     n = int(p["n"])
     dZ = batch_dZ(n)
     divisor = {"sum": 1, "mean": n, "torch-mean": n * N_OUT}[p["reduction"]]
