@@ -46,7 +46,8 @@ class GradientWarning:
     ----------
     code : str
         One of ``saturated``, ``dead_relu``, ``bce_clip``, ``bce_non_sigmoid``,
-        ``dL_da_overflow``, ``kink``, ``loss_next_undefined``, ``numeric_one_sided``.
+        ``dL_da_overflow``, ``kink``, ``loss_next_undefined``, ``overshoot`` (the step raises the
+        loss), ``numeric_one_sided``.
     message : str
         One or two sentences for a person.
     """
@@ -288,6 +289,10 @@ def _report(act: Activation, lo: Loss, xs: Any, ws: Any, xv: tuple[float, ...], 
     for v, what in ((p.z, "z"), (p.a, "a"), (p.L, "the loss"), (p.da_dz, "da/dz"), (numeric, "the numeric dL/db")):
         _finite(v, what)
     warnings = _warnings(act, lo, p, zq, h) + ([after] if after else [])
+    if loss_next is not None and loss_next > p.L:
+        warnings.append(GradientWarning("overshoot", f"The step raises the loss from {p.L:.6g} to {loss_next:.6g}: "
+                                        f"it overshoots, the learning rate lr = {lr:g} is too large for this "
+                                        "curvature."))
     if one_sided:
         warnings.append(GradientWarning("numeric_one_sided", "z ± h leaves the loss's domain, so the numeric "
                                         "estimate uses a one-sided difference (3 points) on the defined side."))
