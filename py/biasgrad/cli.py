@@ -12,6 +12,7 @@ import os
 import sys
 from typing import Sequence
 
+from . import __version__
 from .activations import ACTIVATIONS, LeakyReLU
 from .errors import BiasgradError
 from .inputs import parse_activation, parse_loss, parse_number
@@ -43,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--loss", default="bce", metavar="NAME", help=f"one of {', '.join(LOSSES)}")
     p.add_argument("--slope", default=None, metavar="NUMBER", help="negative slope for leaky_relu (default 0.01)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    p.add_argument("--version", action="version", version=f"biasgrad {__version__}")
     return p
 
 

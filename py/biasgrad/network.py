@@ -1,6 +1,6 @@
 """A small multilayer perceptron: forward, backprop, gradient-descent training, gradient check.
 
-Layer l computes Z_l = A_{l−1}·W_l + b_l and A_l = f_l(Z_l). Backprop runs
+Layer l computes ``Z_l = A_{l−1}·W_l + b_l`` and ``A_l = f_l(Z_l)``. Backprop runs
 
     dZ_L = output delta (per example)      dZ_l = (dZ_{l+1}·W_{l+1}ᵀ) ⊙ f_l'(Z_l)
 
