@@ -79,15 +79,18 @@ def _number_field(uid: str, name: str, value: str) -> str:
 </div>"""
 
 
-def _select_field(uid: str, name: str, symbol: str, what: str, options: dict[str, str], value: str) -> str:
+def _select_field(uid: str, name: str, symbol: str, what: str, options: dict[str, str], value: str,
+                  tip: str = "") -> str:
     fid = f"{uid}-{name}"
+    tip_html = f'\n  <p class="bg-field__tip" id="{fid}-tip" data-tip-for="{name}">{escape(tip)}</p>' if tip else ""
+    described = f"{fid}-msg {fid}-tip" if tip else f"{fid}-msg"
     opts = "".join(
         f'<option value="{_attr(key)}"{" selected" if key == value else ""}>{escape(label)}</option>'
         for key, label in options.items())
     return f"""
 <div class="bg-field bg-field--select" data-field="{name}">
   <label class="bg-field__label" for="{fid}"><span class="bg-sym">{escape(symbol)}</span> <span class="bg-field__what">{escape(what)}</span></label>
-  <select id="{fid}" class="bg-field__input" name="{name}" aria-describedby="{fid}-msg">{opts}</select>
+  <select id="{fid}" class="bg-field__input" name="{name}" aria-describedby="{described}">{opts}</select>{tip_html}
   <p class="bg-field__msg" id="{fid}-msg" data-error-for="{name}" hidden></p>
 </div>"""
 
@@ -110,7 +113,7 @@ def _outputs(payload: dict) -> str:
             sym, tex, what = info[key]
             rows.append(f"""
 <div class="bg-out{' bg-out--key' if key == 'dL_db' else ''}" data-row="{key}">
-  <dt><span class="bg-sym" data-tex="{_attr(tex)}" aria-label="{_attr(sym)}">{_math(tex)}</span> <span class="bg-out__what">{escape(what)}</span></dt>
+  <dt><span class="bg-sym" role="img" data-tex="{_attr(tex)}" aria-label="{_attr(sym)}">{_math(tex)}</span> <span class="bg-out__what">{escape(what)}</span></dt>
   <dd><output data-output="{key}" data-value="{_attr(reprs.get(key, ''))}">{escape(texts.get(key, '—'))}</output>
     <div class="bg-formula" data-formula="{key}" data-tex="{_attr(sub_tex.get(key, ''))}" data-text="{_attr(sub_txt.get(key, ''))}">{_math(sub_tex.get(key, ''))}</div></dd>
 </div>""")
@@ -151,9 +154,39 @@ def _figure(spec: dict) -> str:
 </div>"""
 
 
+SUMMARY = (("z", "z"), ("a", "a"), ("loss", "L"), ("dL_db", "∂L/∂b"), ("b_next", "b′"))
+
+
+def _summary(payload: dict) -> str:
+    """The compact result that stays in view beside the inputs on a phone (CSS makes it sticky
+    there; hidden on wide screens, where the charts sit beside the results)."""
+    items = "".join(
+        f'<span class="bg-calc__sum{" bg-calc__sum--key" if key == "dL_db" else ""}"><span class="bg-calc__sum-sym">{escape(sym)}</span> '
+        f'<span data-summary="{key}">{escape(payload["text"].get(key, "—"))}</span></span>'
+        for key, sym in SUMMARY)
+    return (f'<div class="bg-calc__summary" data-summary-box aria-hidden="true">{items}'
+            '<svg class="bg-calc__spark" data-spark viewBox="0 0 120 36" width="120" height="36" '
+            'preserveAspectRatio="none"></svg></div>')
+
+
+def _code_block(uid: str, kind: str, code: str) -> str:
+    """One code view, highlighted like every other fence (Pygments' class names).
+
+    The ``<pre>`` carries its own id: Material's copy button targets ``#__code_<closest id>``, so
+    without it both views shared the widget's id and both buttons copied the first view.
+    """
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    spans = highlight(code, PythonLexer(), HtmlFormatter(nowrap=True))
+    return (f'<div class="highlight bg-code"><pre id="{uid}-code-{kind}"><code data-code="{kind}">'
+            f'{spans}</code></pre></div>')
+
+
 def render_calculator(index: int, preset: dict, sync_url: bool) -> str:
     """The full widget HTML for the default inputs overlaid with ``preset``."""
-    from biasgrad.web.calculator import ACTIVATION_LABELS, DEFAULTS, LOSS_LABELS, calculate
+    from biasgrad.web.calculator import ACTIVATION_LABELS, DEFAULTS, LOSS_LABELS, LOSS_TIP, calculate
 
     raw = {**DEFAULTS, **{k: str(v) for k, v in preset.items() if k in DEFAULTS}}
     payload = calculate(raw)
@@ -163,13 +196,14 @@ def render_calculator(index: int, preset: dict, sync_url: bool) -> str:
     inputs = payload["inputs"]
     fields = "".join(_number_field(uid, name, inputs[name]) for name in ("x", "w", "b", "y", "lr"))
     fields += _select_field(uid, "activation", "f", "activation", ACTIVATION_LABELS, inputs["activation"])
-    fields += _select_field(uid, "loss", "L", "loss", LOSS_LABELS, inputs["loss"])
+    fields += _select_field(uid, "loss", "L", "loss", LOSS_LABELS, inputs["loss"], tip=LOSS_TIP)
     code = payload["code"]
     return f"""<div class="bg-calc" data-widget="calculator" data-state="static" data-preset="{_attr(json.dumps(raw))}"{' data-sync-url="true"' if sync_url else ''} id="{uid}">
 <form class="bg-calc__form" novalidate aria-label="Calculator inputs" onsubmit="return false">
   <div class="bg-calc__fields">{fields}
   </div>
 </form>
+{_summary(payload)}
 <div class="bg-calc__status" data-status role="status" aria-live="polite">
   <span class="bg-calc__dot" aria-hidden="true"></span>
   <span data-status-text>These numbers were computed when the page was built. With JavaScript on, Python runs them live in your browser.</span>
@@ -183,10 +217,10 @@ def render_calculator(index: int, preset: dict, sync_url: bool) -> str:
 </div>
 <details class="bg-calc__code" data-code-box>
   <summary>NumPy code for this calculation</summary>
-  <p class="bg-calc__code-note">With the <code>biasgrad</code> module:</p>
-  <pre class="bg-code"><code data-code="module">{escape(code["module"])}</code></pre>
-  <p class="bg-calc__code-note">The same in plain NumPy:</p>
-  <pre class="bg-code"><code data-code="numpy">{escape(code["numpy"])}</code></pre>
+  <p class="bg-calc__code-note">In plain NumPy:</p>
+  {_code_block(uid, "numpy", code["numpy"])}
+  <p class="bg-calc__code-note">The same with the <code>biasgrad</code> module, as the check:</p>
+  {_code_block(uid, "module", code["module"])}
 </details>
 <p class="bg-calc__share"><a data-share href="{_attr(payload['url'])}">Link to this calculation</a></p>
 </div>"""

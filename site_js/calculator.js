@@ -8,6 +8,7 @@
 
 import { call, lastCallDuration, onProgress, restart, runtime } from "./runtime.js";
 import { forgetFigures, renderFigure, renderFigureNow } from "./chart.js";
+import { highlight } from "./highlight.js";
 import { loadKatex, renderTex } from "./vendor.js";
 
 const FIELDS = ["x", "w", "b", "y", "activation", "loss", "lr"];
@@ -62,12 +63,18 @@ export function mountCalculator(root) {
   let detailsTimer = null;
 
   // --- the form starts from the URL (first calculator on the page only) ---------------------
+  // A menu cannot show text that is none of its options ("ReLU", "BCE", a typo): that text is
+  // sent to Python as the reader wrote it, and the menu follows the name Python resolved.
+  const typedChoice = {};
   if (syncUrl) {
     const query = new URLSearchParams(location.search);
     let fromUrl = false;
     for (const name of FIELDS) {
       if (query.has(name) && controls[name]) {
-        controls[name].value = query.get(name);
+        const text = query.get(name);
+        const control = controls[name];
+        if (control.tagName === "SELECT" && ![...control.options].some((o) => o.value === text)) typedChoice[name] = text;
+        else control.value = text;
         fromUrl = true;
       }
     }
@@ -122,7 +129,9 @@ export function mountCalculator(root) {
     changed();
   });
   form.addEventListener("change", (event) => {
-    if (event.target.tagName === "SELECT") changed();
+    if (event.target.tagName !== "SELECT") return;
+    delete typedChoice[event.target.name];
+    changed();
   });
   form.addEventListener("click", (event) => {
     const button = event.target.closest("[data-step]");
@@ -147,7 +156,8 @@ export function mountCalculator(root) {
   }
 
   function raw() {
-    return Object.fromEntries(FIELDS.map((name) => [name, controls[name] ? String(controls[name].value) : ""]));
+    return Object.fromEntries(FIELDS.map((name) => [name,
+      name in typedChoice ? typedChoice[name] : controls[name] ? String(controls[name].value) : ""]));
   }
 
   function compute() {
@@ -163,7 +173,11 @@ export function mountCalculator(root) {
         if (mine === generation && root.isConnected) apply(payload, started);
       })
       .catch((error) => {
-        if (error && error.kind) markStale(`Python could not compute this: ${error.message}`);
+        if (!error || !error.kind || mine !== generation || !root.isConnected) return;
+        // calculate() answers every input with ok or a field error; this is a bug, said in one line.
+        const last = String(error.message || "").trim().split("\n").pop();
+        markStale(`Python could not compute this (${error.kind}: ${last}). The numbers below are for the last valid input.`);
+        root.dataset.state = "ready";
       })
       .finally(() => {
         inflight = false;
@@ -176,6 +190,11 @@ export function mountCalculator(root) {
 
   // --- writing results -------------------------------------------------------------------------
   function apply(payload, started) {
+    for (const [name, value] of Object.entries(payload.choices || {})) {
+      if (!(name in typedChoice) || !controls[name]) continue;
+      controls[name].value = value;
+      delete typedChoice[name];
+    }
     if (!payload.ok) {
       showErrors(payload.errors || []);
       return;
@@ -187,6 +206,11 @@ export function mountCalculator(root) {
       output.dataset.value = payload.repr[key];
       output.textContent = payload.text[key];
     }
+    for (const item of root.querySelectorAll("[data-summary]")) {
+      const key = item.dataset.summary;
+      if (key in payload.text) item.textContent = payload.text[key];
+    }
+    drawSpark(payload.figures && payload.figures[0]);
     const pythonMs = lastCallDuration();
     // The main chart (L against b) follows every input; the others follow with the formulas.
     const figures = payload.figures || [];
@@ -224,7 +248,10 @@ export function mountCalculator(root) {
     showWarnings(payload.warnings || []);
     for (const code of root.querySelectorAll("[data-code]")) {
       const text = payload.code[code.dataset.code];
-      if (text !== undefined && code.textContent !== text) code.textContent = text;
+      if (text !== undefined && code.dataset.source !== text) {
+        highlight(text.replace(/\n$/, ""), code);
+        code.dataset.source = text;
+      }
     }
     if (share && payload.url) share.setAttribute("href", payload.url + location.hash);
     if (syncUrl && payload.url && (live || location.search) && location.search !== payload.url) {
@@ -232,6 +259,51 @@ export function mountCalculator(root) {
     }
     live = true;
     decorate();
+  }
+
+  // The phone summary's small chart: the L(b) curve with b and b′ (the full chart is below).
+  const spark = root.querySelector("[data-spark]");
+  if (charts[0] && charts[0].dataset.figureSpec) {
+    try {
+      drawSpark(JSON.parse(charts[0].dataset.figureSpec)); // the build's numbers until Python answers
+    } catch (error) {
+      console.warn("calculator: bad figure spec", error);
+    }
+  }
+  function drawSpark(spec) {
+    if (!spark || !spec) return;
+    const curve = spec.series[0];
+    const dots = spec.series.filter((s) => s.mark === "dot");
+    const ok = Number.isFinite;
+    const xs = curve.x, ys = curve.y;
+    const shown = dots.filter((s) => ok(s.x[0]) && ok(s.y[0]));
+    const finiteY = ys.filter(ok).concat(shown.map((s) => s.y[0]));
+    if (!finiteY.length || !ok(xs[0]) || !ok(xs[xs.length - 1])) return spark.replaceChildren();
+    const [x0, x1] = [xs[0], xs[xs.length - 1]];
+    const top = spec.y_domain ? spec.y_domain[1] : Math.max(...finiteY); // the chart's own cap
+    const [y0, y1] = [Math.min(...finiteY), top];
+    const sx = (x) => 2 + ((x - x0) / (x1 - x0 || 1)) * 116;
+    const sy = (y) => Math.max(1, 33 - ((y - y0) / (y1 - y0 || 1)) * 30);
+    let d = "";
+    let pen = false;
+    xs.forEach((x, i) => {
+      if (!ok(ys[i]) || !ok(x)) { pen = false; return; }
+      d += `${pen ? "L" : "M"}${sx(x).toFixed(1)},${sy(ys[i]).toFixed(1)}`;
+      pen = true;
+    });
+    const ns = "http://www.w3.org/2000/svg";
+    const path = document.createElementNS(ns, "path");
+    path.setAttribute("d", d);
+    path.setAttribute("class", "bg-calc__spark-line");
+    const marks = shown.map((s, i) => {
+      const c = document.createElementNS(ns, "circle");
+      c.setAttribute("cx", sx(s.x[0]).toFixed(1));
+      c.setAttribute("cy", sy(s.y[0]).toFixed(1));
+      c.setAttribute("r", "3");
+      c.setAttribute("class", i === 0 ? "bg-calc__spark-now" : "bg-calc__spark-next");
+      return c;
+    });
+    spark.replaceChildren(path, ...marks);
   }
 
   function showErrors(errors) {

@@ -10,7 +10,13 @@
 //   rule-x              x               (optional y1, y2)      rule-y  y  (optional x1, x2)
 //   arrow               x1, y1, x2, y2  (or x, y, x2, y2)
 //   cell                x, y, value     (colour = value, continuous)
-// optional per series: stroke / fill (CSS colour), dash (true or "4,3"), r, opacity, curve.
+// optional per series: stroke / fill (CSS colour), dash (true or "4,3"), r, opacity, curve,
+//   emphasis (thicker line; a bar in the accent colour), text (labels on dots and bars).
+//
+// What the reader sees, by construction: every data mark is clipped to the plot frame (the frame
+// is recorded on the svg as data-frame="left top right bottom"); dashed guides are drawn under
+// solid lines, so where they coincide the solid line's legend colour shows, never a mix; a
+// label that would overlap another is moved below its point, or hidden (the table has it).
 // Axis type: "linear" | "log" | "band"; {domain: [lo, hi]} is passed through.
 //
 // The chart follows Material's light/dark switch: text and axes use currentColor, and every
@@ -59,7 +65,7 @@ function marksFor(series, named) {
   const data = columns(series);
   const colour = [series.stroke, series.fill, series.color].find((c) => typeof c === "string");
   const channel = colour ? colour : named ? () => series.name : "currentColor";
-  const common = { opacity: series.opacity, title: series.name ? () => series.name : undefined };
+  const common = { opacity: series.opacity, title: series.name ? () => series.name : undefined, clip: true };
   const pick = (a, b) => (series[a] !== undefined ? a : b);
   switch (series.mark) {
     case "line":
@@ -69,11 +75,24 @@ function marksFor(series, named) {
       const points = data.filter((d) => finite(d.x) && finite(d.y));
       const marks = [Plot.dot(points,
         { x: "x", y: "y", fill: channel, stroke: "var(--md-default-bg-color)", r: series.r ?? (series.emphasis ? 6 : 5), ...common })];
-      if (series.text) marks.push(Plot.text(points, { x: "x", y: "y", text: "text", fill: "currentColor", dy: -12, fontSize: 12, fontWeight: 600 }));
+      if (series.text) marks.push(Plot.text(points, { x: "x", y: "y", text: "text", fill: "currentColor", dy: -12, fontSize: 12, fontWeight: 600, clip: true, className: "bg-label" }));
       return marks;
     }
-    case "bar":
-      return [Plot.barY(data.filter((d) => finite(d.y)), { x: "x", y: "y", fill: channel, ...common }), Plot.ruleY([0])];
+    case "bar": {
+      const bars = data.filter((d) => finite(d.y));
+      const fill = series.emphasis && !colour ? "var(--md-accent-fg-color)" : channel;
+      const marks = [Plot.barY(bars, { x: "x", y: "y", fill, ...common, className: series.emphasis ? "bg-key-bar" : undefined }),
+        Plot.ruleY([0])];
+      if (series.text) {
+        // the value on each bar: above a positive bar, below a negative one
+        for (const [sign, dy, anchor] of [[1, -7, "bottom"], [-1, 7, "top"]]) {
+          marks.push(Plot.text(bars.filter((d) => Math.sign(d.y) === sign || (sign === 1 && d.y === 0)), {
+            x: "x", y: "y", text: "text", dy, lineAnchor: anchor, fill: "currentColor", fontSize: 11,
+            fontWeight: series.emphasis ? 700 : 400, clip: true, className: "bg-label" }));
+        }
+      }
+      return marks;
+    }
     case "area":
       return [Plot.areaY(data.filter((d) => finite(d.x) && finite(d.y)),
         series.y2 ? { x: "x", y1: "y", y2: "y2", fill: channel, fillOpacity: series.opacity ?? 0.2 }
@@ -92,29 +111,42 @@ function marksFor(series, named) {
         x1, y1, x2: "x2", y2: "y2", stroke: channel, strokeWidth: series.width ?? 2, headLength: 10, inset: 4, ...common })];
     }
     case "cell":
-      return [Plot.cell(data, { x: "x", y: "y", fill: pick("value", "fill"), inset: 0.5 })];
+      return [Plot.cell(data, { x: "x", y: "y", fill: pick("value", "fill"), inset: 0.5, clip: true })];
     case "text":
       return [Plot.text(data.filter((d) => finite(d.x) && finite(d.y)),
-        { x: "x", y: "y", text: "text", fill: colour || "currentColor", dy: series.dy ?? -10, fontSize: 12 })];
+        { x: "x", y: "y", text: "text", fill: colour || "currentColor", dy: series.dy ?? -10, fontSize: 12, clip: true, className: "bg-label" })];
     default:
       console.warn(`chart.js: unknown mark ${series.mark}`);
       return [];
   }
 }
 
+// Dashed guides first, then the rest in the spec's order: a solid line covers a guide it meets.
+const underneath = (s) => (s.mark === "line" && s.dash ? 0 : 1);
+
+const MARGIN = { top: 20, right: 20, bottom: 40, left: 56 };
+
 function plotFor(spec, width) {
-  const series = spec.series || [];
+  const inOrder = spec.series || [];
+  const series = [...inOrder].sort((a, b) => underneath(a) - underneath(b));
   const hasCells = series.some((s) => s.mark === "cell");
-  const names = [...new Set(series.filter((s) => s.name && ![s.stroke, s.fill, s.color].some((c) => typeof c === "string") && s.mark !== "cell" && s.mark !== "text").map((s) => s.name))];
+  // colours and legend follow the spec's order; an emphasised bar has its own (accent) colour
+  const legendable = (s) => s.name && ![s.stroke, s.fill, s.color].some((c) => typeof c === "string")
+    && s.mark !== "cell" && s.mark !== "text" && !(s.mark === "bar" && s.emphasis);
+  const names = [...new Set(inOrder.filter(legendable).map((s) => s.name))];
   const named = !hasCells && names.length > 0;
   const options = {
     width,
     height: spec.height || Math.round(Math.min(320, Math.max(220, width * 0.5))),
-    marginLeft: 56,
-    marginBottom: 40,
+    marginLeft: MARGIN.left,
+    marginBottom: MARGIN.bottom,
+    marginTop: MARGIN.top,
+    marginRight: MARGIN.right,
     style: { color: "var(--md-default-fg-color)", background: "transparent", fontSize: "12px", overflow: "visible" },
     x: scaleOf({ domain: spec.x_domain, ...spec.x }),
-    y: scaleOf({ domain: spec.y_domain, ...spec.y }),
+    y: { ...scaleOf({ domain: spec.y_domain, ...spec.y }),
+      // room inside the frame for the values written on bars
+      ...(series.some((s) => s.mark === "bar" && s.text) ? { insetTop: 16, insetBottom: 16 } : {}) },
     marks: series.flatMap((s) => marksFor(s, named)),
   };
   if (hasCells) {
@@ -228,12 +260,66 @@ function ensureFrame(container, spec) {
   return { figure, plot };
 }
 
+// An emphasised bar gets a light band of its colour the height of the frame: seen even when tiny.
+function bandBehindKeyBars(svg, [, top, , bottom]) {
+  for (const bar of svg.querySelectorAll("g.bg-key-bar rect")) {
+    const band = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+    for (const name of ["x", "width", "fill"]) band.setAttribute(name, bar.getAttribute(name) || bar.parentNode.getAttribute(name));
+    band.setAttribute("y", String(top));
+    band.setAttribute("height", String(bottom - top));
+    band.setAttribute("fill-opacity", "0.14");
+    band.setAttribute("class", "bg-key-band");
+    const group = bar.parentNode;
+    if (group.getAttribute("transform")) band.setAttribute("transform", group.getAttribute("transform"));
+    group.parentNode.insertBefore(band, group.parentNode.firstChild.nextSibling);
+  }
+}
+
+function overlaps(a, b) {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+// Labels never cover each other: a label that meets an earlier one moves below its point (by
+// twice its offset), and if it still meets one it is hidden. Labels are few, so this is cheap.
+function separateLabels(svg) {
+  const placed = [];
+  const edge = svg.getBoundingClientRect();
+  for (const label of svg.querySelectorAll('g.bg-label text')) {
+    if (!label.textContent) continue;
+    let box = label.getBoundingClientRect();
+    // a label near the left or right edge slides inward, so it stays inside the chart
+    const dx = box.right > edge.right - 2 ? edge.right - 2 - box.right : box.left < edge.left + 2 ? edge.left + 2 - box.left : 0;
+    if (dx) {
+      label.setAttribute("transform", `${label.getAttribute("transform") || ""} translate(${dx}, 0)`.trim());
+      box = label.getBoundingClientRect();
+    }
+    if (placed.some((p) => overlaps(p, box))) {
+      const shift = box.height + 12; // from above its point to below it
+      label.setAttribute("transform", `${label.getAttribute("transform") || ""} translate(0, ${shift})`.trim());
+      box = label.getBoundingClientRect();
+      if (placed.some((p) => overlaps(p, box))) {
+        label.setAttribute("visibility", "hidden");
+        label.dataset.hiddenLabel = "overlap";
+        continue;
+      }
+    }
+    placed.push(box);
+  }
+}
+
 function draw(container) {
   const spec = container.__bgSpec;
   const { figure, plot } = ensureFrame(container, spec);
   const width = Math.max(280, Math.floor(plot.clientWidth || figure.clientWidth || container.clientWidth || 640));
-  const svg = plotFor(spec, width);
-  plot.replaceChildren(svg);
+  const chart = plotFor(spec, width);
+  plot.replaceChildren(chart);
+  const svg = chart.tagName.toLowerCase() === "svg" ? chart : chart.querySelector(":scope > svg");
+  if (svg) {
+    const w = Number(svg.getAttribute("width")), h = Number(svg.getAttribute("height"));
+    svg.dataset.frame = [MARGIN.left, MARGIN.top, w - MARGIN.right, h - MARGIN.bottom].join(" ");
+    bandBehindKeyBars(svg, svg.dataset.frame.split(" ").map(Number));
+    separateLabels(svg);
+  }
   plot.dataset.drawn = String((Number(plot.dataset.drawn) || 0) + 1);
   renderTable(figure, spec.table);
   container.dataset.chartState = "drawn";

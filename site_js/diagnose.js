@@ -20,7 +20,7 @@
 
 import { call, onProgress, restart, runtime } from "./runtime.js";
 import { mountEditor, progressText } from "./example.js";
-import { renderFigure } from "./chart.js";
+import { forgetFigures, renderFigure } from "./chart.js";
 
 const STOP_AFTER_MS = 4000;
 const RESTARTED = "The runtime was restarted.";
@@ -144,6 +144,7 @@ function whenReady(root, controls, setStatus, readyText) {
   });
   runtime().then(() => {
     unsubscribe();
+    if (!root.isConnected) return;
     for (const c of controls) c.disabled = false;
     root.dataset.state = "ready";
     setStatus(readyText);
@@ -154,6 +155,7 @@ function whenReady(root, controls, setStatus, readyText) {
     setStatus(`Python could not start (${error.message}). Check tries again.`);
     needsRestart = true;
   });
+  return unsubscribe;
 }
 
 export function mountDiagnose(root) {
@@ -225,8 +227,14 @@ export function mountDiagnose(root) {
     event.preventDefault();
     check();
   });
-  whenReady(root, [...form.querySelectorAll("select"), checkButton], setStatus,
+  const stopProgress = whenReady(root, [...form.querySelectorAll("select"), checkButton], setStatus,
     "Ready: paste your own bias_gradient over the example, pick the activation, loss and reduction, and press Check.");
+
+  // boot.js calls this when Material swaps the page (mount contract).
+  return () => {
+    stopProgress();
+    forgetFigures(root);
+  };
 }
 
 // ---- practice ---------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ export function mountExplorer(root) {
 
   let inFlight = false;
   let queued = false;
+  let edits = 0; // the reader's changes so far; a view answers the edits made before it was asked
 
   function syncSteppers() {
     for (const group of form.querySelectorAll(".bg-control--stepper")) {
@@ -87,7 +88,14 @@ export function mountExplorer(root) {
     root.dataset.state = "loading";
     status.textContent = "Computing in Python…";
     try {
+      const asked = edits;
       const view = await call("explore", name, params(form));
+      // The reader changed a control while this view was computed (or while Python loaded):
+      // never write the older view's values over theirs; the newer request follows at once.
+      if (edits !== asked) {
+        queued = true;
+        return;
+      }
       await apply(view);
       root.dataset.params = JSON.stringify(view.params);
       root.dataset.updates = String(Number(root.dataset.updates || 0) + 1);
@@ -106,6 +114,7 @@ export function mountExplorer(root) {
   }
 
   form.addEventListener("input", (event) => {
+    edits += 1;
     const el = event.target;
     const out = form.querySelector(`output[data-value-of="${el.name}"]`);
     if (out && el.type === "range") out.textContent = el.value;
@@ -114,6 +123,7 @@ export function mountExplorer(root) {
   form.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-step]");
     if (!button) return;
+    edits += 1;
     const input = button.parentElement.querySelector("input");
     const min = Number(input.dataset.min);
     const max = Number(input.dataset.max);

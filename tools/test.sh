@@ -5,4 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/bootstrap.sh --with-browser
+bash tools/numpy_min.sh          # the math tests against NumPy 1.26 (requirements/numpy-min.lock)
 exec .venv/bin/python -m pytest -p no:cacheprovider "$@"

@@ -12,13 +12,14 @@ import os
 import sys
 from typing import Sequence
 
+from . import __version__
 from .activations import ACTIVATIONS, LeakyReLU
 from .errors import BiasgradError
 from .inputs import parse_activation, parse_loss, parse_number
 from .losses import LOSSES
 from .neuron import NeuronReport, neuron_report, term_formulas
 
-__all__ = ["main", "render_text"]
+__all__ = ["main", "render_text", "one_line"]
 
 _NUMERIC = ("x", "w", "b", "y", "lr", "slope")
 _DEFAULTS = {"x": "1.5", "w": "0.8", "b": "0.1", "y": "1", "lr": "0.1"}
@@ -43,7 +44,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--loss", default="bce", metavar="NAME", help=f"one of {', '.join(LOSSES)}")
     p.add_argument("--slope", default=None, metavar="NUMBER", help="negative slope for leaky_relu (default 0.01)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    p.add_argument("--version", action="version", version=f"biasgrad {__version__}")
     return p
+
+
+def one_line(message: str) -> str:
+    """The message on one line: line breaks and other control characters shown escaped (``\\n``).
+
+    Convention: stderr gets exactly one line per error, whatever the reader typed.
+    """
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in message)
 
 
 def _join_negative_values(argv: Sequence[str]) -> list[str]:
@@ -73,7 +83,9 @@ def _fmt(v: object) -> str:
 def render_text(r: NeuronReport) -> str:
     """The readable table: forward pass, chain-rule terms with formulas, step, check, warnings."""
     f = term_formulas(r.activation_name, r.loss_name)
-    rows = lambda items: [f"  {k:<10} = {f[key]:<38} = {_fmt(v)}" for k, key, v in items]  # noqa: E731
+    def rows(items: list[tuple[str, str, object]]) -> list[str]:
+        return [f"  {k:<10} = {f[key]:<38} = {_fmt(v)}" for k, key, v in items]
+
     lines = [f"biasgrad: one neuron, activation {r.activation_name}, loss {r.loss_name}",
              f"inputs: x = {_fmt(r.x)}, w = {_fmt(r.w)}, b = {_fmt(r.b)}, y = {_fmt(r.y)}, lr = {_fmt(r.lr)}", "",
              "forward pass"]
@@ -108,10 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             act = LeakyReLU(parse_number("slope", args.slope))
         report = neuron_report(activation=act, loss=parse_loss(args.loss), **nums)
     except _UsageError as e:
-        print(f"biasgrad: error: {e} (see --help)", file=sys.stderr)
+        print(one_line(f"biasgrad: error: {e} (see --help)"), file=sys.stderr)
         return 2
     except BiasgradError as e:
-        print(f"biasgrad: error: {e}", file=sys.stderr)
+        print(one_line(f"biasgrad: error: {e}"), file=sys.stderr)
         return 2
     text = json.dumps(report.as_dict(), ensure_ascii=False) if args.json else render_text(report)
     try:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from .errors import BiasgradError
+from .inputs import finite_array
 
 __all__ = ["Dense", "DenseGrads", "batch_weight", "reduce_over_batch", "check_bias_grad_shape", "REDUCTIONS"]
 
@@ -50,6 +51,9 @@ def batch_weight(n: int, reduction: str) -> float:
     if reduction == "sum":
         return 1.0
     if reduction == "mean":
+        if n < 1:
+            raise BiasgradError("reduction 'mean' over N = 0 examples is undefined (the batch is empty); "
+                                "pass at least one row", "X")
         return 1.0 / n
     raise BiasgradError(f"reduction must be 'sum' or 'mean', got {reduction!r}", "reduction")
 
@@ -66,8 +70,14 @@ def reduce_over_batch(per_example: Any, reduction: str) -> np.ndarray:
     -------
     ndarray, shape (...)
     """
-    g = np.asarray(per_example, dtype=np.float64)
-    return batch_weight(g.shape[0], reduction) * g.sum(axis=0)
+    g = finite_array("dZ", per_example)
+    if g.ndim == 0:
+        raise BiasgradError("the per-example values need a batch axis (shape (N, ...)), got a single number", "dZ")
+    with np.errstate(over="ignore"):
+        out = batch_weight(g.shape[0], reduction) * g.sum(axis=0)
+    if not np.isfinite(out).all():
+        raise BiasgradError("the sum over the batch overflows float64", "dZ")
+    return np.asarray(out, dtype=np.float64)
 
 
 def check_bias_grad_shape(db: Any, b: Any) -> None:
@@ -77,7 +87,10 @@ def check_bias_grad_shape(db: Any, b: Any) -> None:
     the batch, and the (n,) vs (1, n) mix-up (they broadcast alike in the forward pass,
     but the gradient must come back in the bias's own shape).
     """
-    gs, bs = np.shape(db), np.shape(b)
+    try:
+        gs, bs = np.shape(db), np.shape(b)
+    except ValueError:  # ragged nesting has no shape
+        raise BiasgradError("db and b must be rectangular arrays", "db") from None
     if gs == bs:
         return
     n = bs[-1] if bs else None
@@ -117,8 +130,8 @@ class Dense:
     """
 
     def __init__(self, W: Any, b: Any) -> None:
-        self.W = np.array(W, dtype=np.float64)
-        self.b = np.array(b, dtype=np.float64)
+        self.W = np.array(finite_array("W", W))
+        self.b = np.array(finite_array("b", b))
         if self.W.ndim != 2:
             raise BiasgradError(f"W must have shape (n_in, n_out), got {self.W.shape}", "W")
         n_out = self.W.shape[1]
@@ -137,11 +150,11 @@ class Dense:
 
     @property
     def n_in(self) -> int:
-        return self.W.shape[0]
+        return int(self.W.shape[0])
 
     @property
     def n_out(self) -> int:
-        return self.W.shape[1]
+        return int(self.W.shape[1])
 
     def forward(self, X: Any) -> np.ndarray:
         """Z = X·W + b.
@@ -154,11 +167,20 @@ class Dense:
         -------
         ndarray, shape (N, n_out)
         """
-        X = np.asarray(X, dtype=np.float64)
+        X = finite_array("X", X)
         if X.ndim != 2 or X.shape[1] != self.n_in:
             raise BiasgradError(f"X must have shape (N, {self.n_in}) for W {self.W.shape}, got {X.shape}", "X")
+        Z = self.affine(X)
+        if not np.isfinite(Z).all():
+            raise BiasgradError("Z = X·W + b overflows float64 (|Z| > 1.8e308); use smaller inputs or weights", "X")
+        return Z
+
+    def affine(self, X: np.ndarray) -> np.ndarray:
+        """Z = X·W + b for an already checked float64 X (N, n_in), kept for backward; no checks."""
         self.X = X
-        return X @ self.W + self.b
+        with np.errstate(all="ignore"):
+            Z: np.ndarray = X @ self.W + self.b
+        return Z
 
     def backward(self, dZ: Any, reduction: str = "mean") -> DenseGrads:
         """Gradients from the per-example upstream gradient dZ = ∂L_n/∂Z.
@@ -178,11 +200,16 @@ class Dense:
         """
         if self.X is None:
             raise BiasgradError("backward called before forward", "X")
-        dZ = np.asarray(dZ, dtype=np.float64)
+        dZ = finite_array("dZ", dZ)
         N = self.X.shape[0]
         if dZ.shape != (N, self.n_out):
             raise BiasgradError(f"dZ must have shape ({N}, {self.n_out}) like Z, got {dZ.shape}", "dZ")
-        dW = batch_weight(N, reduction) * (self.X.T @ dZ)
-        db = reduce_over_batch(dZ, reduction).reshape(self.b.shape)
+        weight = batch_weight(N, reduction)
+        with np.errstate(all="ignore"):
+            dW = weight * (self.X.T @ dZ)
+            db = reduce_over_batch(dZ, reduction).reshape(self.b.shape)
+            dX = dZ @ self.W.T
+        if not (np.isfinite(dW).all() and np.isfinite(db).all() and np.isfinite(dX).all()):
+            raise BiasgradError("the gradients overflow float64; use a smaller dZ, X or W", "dZ")
         check_bias_grad_shape(db, self.b)
-        return DenseGrads(dW=dW, db=db, dX=dZ @ self.W.T)
+        return DenseGrads(dW=dW, db=db, dX=dX)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 from typing import Callable
+
+from .errors import BiasgradError
+from .inputs import check_finite
 
 __all__ = ["central_difference", "relative_error"]
 
@@ -26,23 +31,28 @@ def central_difference(f: Callable[[float], float], x: float, eps: float = 1e-6,
     -------
     float
     """
-    if not eps > 0:
-        raise ValueError(f"eps must be > 0, got {eps!r}")
-    h = float(eps)
+    x, h = check_finite("x", x), check_finite("eps", eps)
+    if not h > 0:
+        raise BiasgradError(f"eps must be > 0, got {h!r}", "eps")
     if order == 2:
-        return (f(x + h) - f(x - h)) / (2.0 * h)
-    if order == 4:
-        return (-f(x + 2 * h) + 8.0 * f(x + h) - 8.0 * f(x - h) + f(x - 2 * h)) / (12.0 * h)
-    raise ValueError(f"order must be 2 or 4, got {order!r}")
+        estimate = (f(x + h) - f(x - h)) / (2.0 * h)
+    elif order == 4:
+        estimate = (-f(x + 2 * h) + 8.0 * f(x + h) - 8.0 * f(x - h) + f(x - 2 * h)) / (12.0 * h)
+    else:
+        raise BiasgradError(f"order must be 2 or 4, got {order!r}", "order")
+    if not math.isfinite(estimate):
+        raise BiasgradError("the central difference is not finite in float64 (f overflows near x); "
+                            "use a smaller x or eps", "f")
+    return float(estimate)
 
 
 def relative_error(a: float, b: float) -> float:
     """|a − b| / max(|a|, |b|), and 0 when both are 0.
 
     Convention: symmetric in a and b, bounded by 2, scaled first so that it cannot
-    overflow. Returns inf/nan only for non-finite inputs.
+    overflow; non-finite inputs are a BiasgradError (fields ``a``, ``b``).
     """
-    a, b = float(a), float(b)
+    a, b = check_finite("a", a), check_finite("b", b)
     m = max(abs(a), abs(b))
     if m == 0.0:
         return 0.0

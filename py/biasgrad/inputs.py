@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # imported lazily at run time (activations/losses import noth
     from .activations import Activation
     from .losses import Loss
 
-__all__ = ["parse_number", "check_finite", "finite_array", "parse_activation", "parse_loss",
+__all__ = ["parse_number", "check_finite", "finite_array", "check_count", "parse_activation", "parse_loss",
            "parse_network_loss", "check_lr"]
 
 _MAX_SHOWN = 40
@@ -63,6 +63,8 @@ def finite_array(field: str, value: Any) -> NDArray[np.float64]:
     nesting are refused, as :func:`check_finite` refuses them for a scalar; Python ints and
     Fractions beyond float64 are refused as too large, never turned into inf.
     """
+    if type(value) is np.ndarray and value.dtype == np.float64 and np.isfinite(value).all():
+        return value  # the common case, checked in one pass
     if isinstance(value, (str, bytes)):
         raise BiasgradError(f"{field} must be numbers, got text {_shown(repr(value))}", field)
     try:
@@ -75,8 +77,9 @@ def finite_array(field: str, value: Any) -> NDArray[np.float64]:
     elif arr.dtype.kind == "O":
         out = np.empty(arr.shape, dtype=np.float64)
         for i in np.ndindex(arr.shape):
+            item: Any = arr[i]
             try:
-                out[i] = check_finite(f"{field}[{', '.join(map(str, i))}]" if arr.ndim else field, arr[i])
+                out[i] = check_finite(f"{field}[{', '.join(map(str, i))}]" if arr.ndim else field, item)
             except BiasgradError as e:
                 raise BiasgradError(str(e), field) from None
     elif arr.dtype.kind == "b":
@@ -94,6 +97,22 @@ def finite_array(field: str, value: Any) -> NDArray[np.float64]:
                                             else f"{'+' if v > 0 else '-'}infinity")
         raise BiasgradError(f"{where} is {what}; it must be a finite number", field)
     return out
+
+
+def check_count(field: str, value: Any, minimum: int = 0) -> int:
+    """``value`` as an int ≥ ``minimum`` (a count: sizes, epochs, a seed), or a BiasgradError naming ``field``.
+
+    Convention: integral numbers only (3 and 3.0 pass; 3.5, "3", True and None do not).
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise BiasgradError(f"{field} must be a whole number, got {_shown(repr(value))}", field)
+    whole = isinstance(value, numbers.Integral) or (math.isfinite(float(value)) and float(value).is_integer())
+    if not whole:
+        raise BiasgradError(f"{field} must be a whole number, got {_shown(repr(value))}", field)
+    count = int(value) if isinstance(value, numbers.Integral) else int(float(value))
+    if count < minimum:
+        raise BiasgradError(f"{field} must be at least {minimum}, got {count}", field)
+    return count
 
 
 def parse_number(field: str, text: str | float | int) -> float:
@@ -125,7 +144,7 @@ def parse_number(field: str, text: str | float | int) -> float:
     counts as ``-``; anything else Python's ``float()`` rejects is an error.
     """
     if not isinstance(text, str):
-        return check_finite(field, text)  # type: ignore[arg-type]
+        return check_finite(field, text)
     s = text.strip().replace("\u2212", "-")
     if not s:
         raise BiasgradError(f"{field} is empty; enter a number", field)
@@ -176,7 +195,7 @@ def parse_activation(text: str) -> "Activation":
     """
     from .activations import ACTIVATIONS
 
-    return _lookup(ACTIVATIONS, "activation", text)
+    return cast("Activation", _lookup(ACTIVATIONS, "activation", text))
 
 
 def parse_loss(text: str) -> "Loss":
@@ -193,11 +212,11 @@ def parse_loss(text: str) -> "Loss":
     """
     from .losses import LOSSES
 
-    return _lookup(LOSSES, "loss", text)
+    return cast("Loss", _lookup(LOSSES, "loss", text))
 
 
 def parse_network_loss(text: str) -> "Loss":
     """As :func:`parse_loss`, over :data:`~biasgrad.losses.NETWORK_LOSSES` (softmax cross-entropy too)."""
     from .losses import NETWORK_LOSSES
 
-    return _lookup(NETWORK_LOSSES, "loss", text)
+    return cast("Loss", _lookup(NETWORK_LOSSES, "loss", text))

@@ -66,26 +66,34 @@ def chain_terms(activation: str | Activation, loss: str | Loss, z: Any, y: Any, 
     yv = finite_array("y", y)
     lo.check_target(yv)
     if isinstance(z, Fraction):
+        if yv.ndim:
+            raise BiasgradError(f"with one exact z (a Fraction), y must be one number, got shape {yv.shape}", "y")
         try:
             zf = float(z)
         except OverflowError:
             raise BiasgradError("z overflows float64 (|z| > 1.8e308)", "z") from None
-        t = lo.chain(act, np.float64(zf), yv, z_exact=z)
+        t = lo.chain(act, np.asarray(zf, dtype=np.float64), yv, z_exact=z)
     else:
-        t = lo.chain(act, finite_array("z", z), yv)
+        zv = finite_array("z", z)
+        try:
+            np.broadcast_shapes(zv.shape, yv.shape)
+        except ValueError:
+            raise BiasgradError(f"y of shape {yv.shape} does not broadcast against z of shape {zv.shape}", "y") from None
+        t = lo.chain(act, zv, yv)
     if require_defined:
-        _require_defined(act, t)
+        _require_defined(act, t, "y" if np.max(np.abs(yv), initial=0.0) > np.max(np.abs(np.float64(z) if isinstance(
+            z, Fraction) else finite_array("z", z)), initial=0.0) else "z")
     return t
 
 
-def _require_defined(act: Activation, t: ChainTerms) -> None:
+def _require_defined(act: Activation, t: ChainTerms, largest: str) -> None:
     if not t.in_domain.all():
         bad = float(t.a[np.broadcast_to(~t.in_domain, t.a.shape)].flat[0]) if t.a.ndim else float(t.a)
         raise BiasgradError(f"BCE is undefined here: the {act.name} output a = {bad!r} is "
                             f"{'below 0' if bad < 0 else 'above 1'}; BCE needs a probability a in [0, 1] "
                             "(use sigmoid)", "loss")
     if not t.defined.all():
-        raise BiasgradError("the loss or dL/dz is not finite in float64 (overflow); use smaller inputs")
+        raise BiasgradError(f"the loss or dL/dz is not finite in float64 (overflow); use a smaller {largest}", largest)
 
 
 def loss_and_dL_dz(activation: str | Activation, loss: str | Loss, z: Any, y: Any) -> tuple[Any, Any]:
@@ -107,7 +115,7 @@ def loss_and_dL_dz(activation: str | Activation, loss: str | Loss, z: Any, y: An
     ------
     BiasgradError
         As :func:`chain_terms`; and with field ``loss`` where the loss is undefined (BCE on
-        an output outside [0, 1]), or field None where a value overflows float64.
+        an output outside [0, 1]), or field ``z`` / ``y`` (the larger) where a value overflows float64.
 
     Examples
     --------

@@ -307,7 +307,8 @@ class BinaryCrossEntropyWithLogits(Loss):
         """dL/dz = σ(z) − y, the derivative with respect to this loss's own input, the logit."""
         return _ret(_f(sigmoid(z)) - _f(y))
 
-    gradient = dL_dz
+    def gradient(self, u: ArrayLike, y: ArrayLike) -> Any:
+        return self.dL_dz(u, y)
 
     def check_target(self, y: ArrayLike) -> None:
         _check_probability_target(self.name, y)
@@ -355,7 +356,7 @@ class SoftmaxCrossEntropy(Loss):
         """ln softmax(Z) along the last axis, shifted by the max (no overflow)."""
         Z = _f(Z)
         S = Z - Z.max(axis=-1, keepdims=True)
-        return S - np.log(np.exp(S).sum(axis=-1, keepdims=True))
+        return _f(S - np.log(np.exp(S).sum(axis=-1, keepdims=True)))
 
     def value(self, z: ArrayLike, y: ArrayLike) -> Any:
         """Per-example loss, shape (N,), for logits (N, K) and one-hot targets (N, K)."""
@@ -365,7 +366,8 @@ class SoftmaxCrossEntropy(Loss):
         """Per-example gradient with respect to the logits: P − Y, shape (N, K)."""
         return np.exp(self.log_softmax(z)) - _f(y)
 
-    gradient = dL_dz
+    def gradient(self, u: ArrayLike, y: ArrayLike) -> Any:
+        return self.dL_dz(u, y)
 
     def check_activation(self, act: Activation) -> None:
         if not isinstance(act, Linear):
@@ -375,9 +377,12 @@ class SoftmaxCrossEntropy(Loss):
     def chain(self, act: Activation, z: np.ndarray, y: np.ndarray, z_exact: Fraction | None = None) -> ChainTerms:
         self.check_activation(act)
         Z = np.atleast_2d(z)
+        if Z.shape[-1] == 0:
+            raise BiasgradError("softmax needs at least one logit per row, got shape " + str(np.shape(z)), "z")
         with np.errstate(all="ignore"):
-            g = _f(self.dL_dz(Z, y))
-            return ChainTerms.build(Z, _f(self.value(Z, y)), np.zeros_like(g), np.ones_like(g), g, has_dL_da=False)
+            log_p = self.log_softmax(Z)  # once, for both L and P − Y
+            g = np.exp(log_p) - _f(y)
+            return ChainTerms.build(Z, -(_f(y) * log_p).sum(axis=-1), 0.0, 1.0, g, has_dL_da=False)
 
 
 def _activation_value(act: Activation, z: np.ndarray, z_exact: Fraction | None) -> Any:
@@ -388,7 +393,7 @@ def _bce_dL_da(a: Any, om: Any, d: Any, y: Any) -> np.ndarray:
     """dL/da = −y/a + (1 − y)/(1 − a) as (a − y)/(a(1 − a)), in an order that does not cancel."""
     a, om, d, y = _f(a), _f(om), _f(d), _f(y)
     with np.errstate(all="ignore"):
-        return np.where(y == 0, 1.0 / om, np.where(y == 1, -1.0 / a, (d / a) / om))
+        return _f(np.where(y == 0, 1.0 / om, np.where(y == 1, -1.0 / a, (d / a) / om)))
 
 
 def _check_probability_target(name: str, y: ArrayLike) -> None:

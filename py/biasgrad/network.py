@@ -1,6 +1,6 @@
 """A small multilayer perceptron: forward, backprop, gradient-descent training, gradient check.
 
-Layer l computes Z_l = A_{l−1}·W_l + b_l and A_l = f_l(Z_l). Backprop runs
+Layer l computes ``Z_l = A_{l−1}·W_l + b_l`` and ``A_l = f_l(Z_l)``. Backprop runs
 
     dZ_L = output delta (per example)      dZ_l = (dZ_{l+1}·W_{l+1}ᵀ) ⊙ f_l'(Z_l)
 
@@ -20,7 +20,7 @@ from .activations import Activation
 from .dense import Dense, DenseGrads, batch_weight
 from .errors import BiasgradError
 from .gradcheck import central_difference
-from .inputs import check_lr, parse_activation, parse_network_loss
+from .inputs import check_count, check_lr, finite_array, parse_activation, parse_network_loss
 from .link import chain_terms
 from .losses import Loss
 
@@ -83,8 +83,11 @@ class Network:
 
     def __init__(self, sizes: Sequence[int], activations: Any = "tanh", loss: str | Loss = "softmax_cross_entropy",
                  reduction: str = "mean", seed: int = 0) -> None:
-        if len(sizes) < 2 or any(int(s) < 1 for s in sizes):
-            raise BiasgradError(f"sizes must be at least [n_in, n_out] of positive ints, got {list(sizes)}", "sizes")
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2:
+            raise BiasgradError(f"sizes must be a list [n_in, ..., n_out] of at least two positive ints, "
+                                f"got {sizes!r:.60}", "sizes")
+        sizes = [check_count("sizes", s, minimum=1) for s in sizes]
+        seed = check_count("seed", seed)
         batch_weight(1, reduction)  # validates the name
         self.loss: Loss = loss if isinstance(loss, Loss) else parse_network_loss(loss)
         self.loss_name = self.loss.name
@@ -92,10 +95,13 @@ class Network:
         n_layers = len(sizes) - 1
         if isinstance(activations, (str, Activation)):
             activations = [activations] * (n_layers - 1) + [self.loss.natural_output]
+        if isinstance(activations, (str, bytes)) or not isinstance(activations, Sequence):
+            raise BiasgradError(f"activations must be a name, an Activation or a list of them, got {activations!r:.60}",
+                                "activations")
         if len(activations) != n_layers:
             raise BiasgradError(f"need {n_layers} activations for sizes {list(sizes)}, got {len(activations)}",
                                 "activations")
-        self.activations = [a if isinstance(a, Activation) else parse_activation(a) for a in activations]
+        self.activations = [a if isinstance(a, Activation) else parse_activation(str(a)) for a in activations]
         try:
             self.loss.check_activation(self.activations[-1])
         except BiasgradError as e:
@@ -106,25 +112,44 @@ class Network:
     # -- forward and loss -------------------------------------------------------------
     def forward(self, X: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Run all layers; return the lists Zs and As (one (N, n_l) array per layer)."""
-        A = np.asarray(X, dtype=np.float64)
+        A = finite_array("X", X)
+        if A.ndim != 2 or A.shape[1] != self.layers[0].n_in:
+            raise BiasgradError(f"X must have shape (N, {self.layers[0].n_in}), got {A.shape}", "X")
+        Zs, As = self._forward(A)
+        if not all(np.isfinite(Z).all() for Z in Zs):
+            raise BiasgradError("a layer's Z = A·W + b overflows float64; use smaller inputs or weights", "X")
+        return Zs, As
+
+    def _forward(self, A: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """forward() for a checked X; an overflow shows as inf (train reports it as divergence)."""
         Zs, As = [], []
-        for layer, act in zip(self.layers, self.activations):
-            Z = layer.forward(A)
-            A = np.asarray(act.value(Z))
-            Zs.append(Z)
-            As.append(A)
+        with np.errstate(all="ignore"):
+            for layer, act in zip(self.layers, self.activations):
+                Z = layer.affine(A)
+                A = np.asarray(act.value(Z), dtype=np.float64)
+                Zs.append(Z)
+                As.append(A)
         return Zs, As
 
     def targets(self, y: Any) -> np.ndarray:
         """Targets as (N, n_out) floats; class labels (N,) are one-hot encoded for softmax CE."""
-        y = np.asarray(y)
         K = self.layers[-1].n_out
-        if self.loss.takes_class_labels and y.ndim == 1:
-            if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= K:
-                raise BiasgradError(f"class labels must be ints in [0, {K}), got {y.dtype} {y.min()}..{y.max()}", "y")
-            return np.eye(K)[y]
-        Y = np.asarray(y, dtype=np.float64)
+        if self.loss.takes_class_labels and np.ndim(y) == 1:
+            return np.asarray(np.eye(K)[self.labels(y)], dtype=np.float64)
+        Y = finite_array("y", y)
         return Y.reshape(-1, 1) if Y.ndim == 1 and K == 1 else Y
+
+    def labels(self, y: Any) -> np.ndarray:
+        """Class labels as ints in [0, n_out), or a BiasgradError (field ``y``) saying what is wrong."""
+        K = self.layers[-1].n_out
+        v = finite_array("y", y)
+        if v.ndim != 1 or v.size == 0:
+            raise BiasgradError(f"class labels must be a non-empty 1-D list of ints in [0, {K}), got shape {v.shape}", "y")
+        bad = (v != np.round(v)) | (v < 0) | (v >= K)
+        if bad.any():
+            raise BiasgradError(f"class labels must be ints in [0, {K}), got {float(v[bad][0]):g} "
+                                f"at position {int(np.argmax(bad))}", "y")
+        return v.astype(np.int64)
 
     def _output(self, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per-example loss (N,) and per-example output delta dZ = ∂L_n/∂Z (N, n_out)."""
@@ -163,12 +188,24 @@ class Network:
         _, As = self.forward(X)
         out = As[-1]
         if out.shape[1] == 1:
-            return (out[:, 0] > 0.5).astype(int)
-        return out.argmax(axis=1)
+            return np.asarray(out[:, 0] > 0.5, dtype=np.int64)
+        return np.asarray(out.argmax(axis=1), dtype=np.int64)
 
     def accuracy(self, X: Any, labels: Any) -> float:
         """Fraction of rows whose predicted class equals the label."""
-        return float(np.mean(self.predict(X) == np.asarray(labels)))
+        predicted = self.predict(X)
+        v = finite_array("labels", labels)
+        if v.shape != predicted.shape:
+            raise BiasgradError(f"labels must have shape {predicted.shape} like the predictions, got {v.shape}", "labels")
+        if v.size == 0:
+            raise BiasgradError("accuracy over 0 rows is undefined (the batch is empty)", "X")
+        return float(np.mean(predicted == v))
+
+    def _accuracy(self, X: np.ndarray, labels: np.ndarray) -> float:
+        """accuracy() for arrays already checked by it."""
+        out = self._forward(X)[1][-1]
+        predicted = out[:, 0] > 0.5 if out.shape[1] == 1 else out.argmax(axis=1)
+        return float(np.mean(predicted == labels))
 
     def train(self, X: Any, y: Any, epochs: int = 200, lr: float = 0.1,
               X_test: Any = None, y_test: Any = None) -> History:
@@ -188,17 +225,27 @@ class Network:
         History
         """
         lr = check_lr(lr)
-        labels = np.asarray(y) if self.loss.takes_class_labels or np.asarray(y).ndim == 1 else None
+        epochs = check_count("epochs", epochs)
+        labels = np.asarray(y) if self.loss.takes_class_labels or np.ndim(y) == 1 else None
+        X, y = finite_array("X", X), self.targets(y)  # checked once, not on every epoch
+        with_test = X_test is not None and y_test is not None
+        if with_test:
+            X_test, y_test = finite_array("X_test", X_test), finite_array("y_test", y_test)
+        count = labels is not None and np.issubdtype(labels.dtype, np.integer)
+        if count:  # the per-epoch accuracies use the checked arrays (one check, not one per epoch)
+            self.accuracy(X, labels)
+            if with_test:
+                self.accuracy(X_test, y_test)
         hist = History()
-        for _ in range(int(epochs)):
+        for _ in range(epochs):
             L, grads = self._checked_gradients(X, y, len(hist.loss))
             hist.loss.append(L)
             hist.biases.append([layer.b.ravel().tolist() for layer in self.layers])
             hist.bias_grads.append([g.db.ravel().tolist() for g in grads])
-            if labels is not None and np.issubdtype(labels.dtype, np.integer):
-                hist.train_accuracy.append(self.accuracy(X, labels))
-                if X_test is not None and y_test is not None:
-                    hist.test_accuracy.append(self.accuracy(X_test, y_test))
+            if count and labels is not None:
+                hist.train_accuracy.append(self._accuracy(X, labels))
+                if with_test:
+                    hist.test_accuracy.append(self._accuracy(X_test, y_test))
             self.step(grads, lr)
         hist.final_loss = self._checked_gradients(X, y, len(hist.loss))[0]  # the loss after the last step too
         return hist
@@ -209,10 +256,10 @@ class Network:
         try:
             with np.errstate(all="ignore"):  # divergence is reported here, not as a NumPy warning
                 L, grads = self.gradients(X, y)
-        except BiasgradError as e:
-            if e.field is not None or epochs_done == 0:
+        except BiasgradError:
+            if epochs_done == 0:  # bad input, or inputs too large already at the start
                 raise
-            raise diverged from None
+            raise diverged from None  # the inputs passed before: only the steps can have overflowed
         finite = np.isfinite(L) and all(np.isfinite(g.dW).all() and np.isfinite(g.db).all() for g in grads)
         if not finite:
             raise diverged
@@ -244,7 +291,7 @@ class Network:
         for name, P in self.parameters():
             worst = 0.0
             for idx in np.ndindex(P.shape):
-                old = P[idx]
+                old = float(P[idx])
 
                 def f(v: float) -> float:
                     P[idx] = v
@@ -252,7 +299,7 @@ class Network:
 
                 num = central_difference(f, old, eps=eps, order=order)
                 P[idx] = old
-                ana = analytic[name][idx]
-                worst = max(worst, float(abs(ana - num) / max(abs(ana), abs(num), 1e-8)))
+                ana = float(analytic[name][idx])
+                worst = max(worst, abs(ana - num) / max(abs(ana), abs(num), 1e-8))
             result[name] = worst
         return result

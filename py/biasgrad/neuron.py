@@ -26,7 +26,7 @@ import numpy as np
 from .activations import SATURATION, Activation
 from .errors import BiasgradError
 from .gradcheck import central_difference, relative_error
-from .inputs import check_finite, check_lr, parse_activation, parse_loss
+from .inputs import check_finite, check_lr, finite_array, parse_activation, parse_loss
 from .link import chain_terms
 from .losses import BCE_CLIP, Loss
 
@@ -46,7 +46,8 @@ class GradientWarning:
     ----------
     code : str
         One of ``saturated``, ``dead_relu``, ``bce_clip``, ``bce_non_sigmoid``,
-        ``dL_da_overflow``, ``kink``, ``loss_next_undefined``, ``numeric_one_sided``.
+        ``dL_da_overflow``, ``kink``, ``loss_next_undefined``, ``overshoot`` (the step raises the
+        loss), ``numeric_one_sided``.
     message : str
         One or two sentences for a person.
     """
@@ -118,7 +119,9 @@ class NeuronReport:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data with exactly :data:`REPORT_KEYS` (floats, None, lists)."""
-        vec = lambda v: list(v) if isinstance(v, tuple) else v  # noqa: E731
+        def vec(v: Any) -> Any:
+            return list(v) if isinstance(v, tuple) else v
+
         return {
             "z": self.z, "a": self.a, "loss": self.loss, "dL_da": self.dL_da, "da_dz": self.da_dz,
             "dz_db": self.dz_db, "dL_dz": self.dL_dz, "dL_db": self.dL_db, "dL_dw": vec(self.dL_dw),
@@ -161,12 +164,15 @@ def _point(act: Activation, loss: Loss, zq: Fraction, y: float) -> _Point:
 
 
 def _vector(name: str, v: Any) -> tuple[float, ...] | float:
-    if np.ndim(v) == 0:
+    """A number, or a non-empty 1-D array of numbers; text, None and overflow are refused alike."""
+    if np.ndim(v) == 0 and not isinstance(v, np.ndarray):
         return check_finite(name, v.item() if isinstance(v, np.generic) else v)
-    arr = np.asarray(v)
+    arr = finite_array(name, v)
+    if arr.ndim == 0:
+        return float(arr)
     if arr.ndim != 1 or arr.size == 0:
         raise BiasgradError(f"{name} must be a number or a non-empty 1-D array, got shape {arr.shape}", name)
-    return tuple(check_finite(f"{name}[{i}]", float(t)) for i, t in enumerate(arr.tolist()))
+    return tuple(float(t) for t in arr)
 
 
 def term_formulas(activation: str | Activation, loss: str | Loss) -> dict[str, str]:
@@ -241,13 +247,27 @@ def neuron_report(
     act = activation if isinstance(activation, Activation) else parse_activation(activation)
     lo = loss if isinstance(loss, Loss) else parse_loss(loss)
     xs, ws = _vector("x", x), _vector("w", w)
-    if isinstance(xs, tuple) != isinstance(ws, tuple) or (isinstance(xs, tuple) and len(xs) != len(ws)):
+    if isinstance(xs, tuple) != isinstance(ws, tuple) or (
+            isinstance(xs, tuple) and isinstance(ws, tuple) and len(xs) != len(ws)):
         raise BiasgradError(f"x and w must have the same length, got {np.shape(x)} and {np.shape(w)}", "w")
     b, y, lr = check_finite("b", b), check_finite("y", y), check_lr(lr)
     lo.check_activation(act)
     lo.check_target(y)
     xv = xs if isinstance(xs, tuple) else (xs,)
     wv = ws if isinstance(ws, tuple) else (ws,)
+    try:
+        return _report(act, lo, xs, ws, xv, wv, b, y, lr)
+    except BiasgradError as e:
+        if e.field not in (None, "z"):
+            raise
+        # Convention: an overflow inside the computation names the input of largest magnitude.
+        sizes = {"x": max(map(abs, xv)), "w": max(map(abs, wv)), "b": abs(b), "y": abs(y), "lr": lr}
+        raise BiasgradError(str(e), max(sizes, key=lambda k: sizes[k])) from None
+
+
+def _report(act: Activation, lo: Loss, xs: Any, ws: Any, xv: tuple[float, ...], wv: tuple[float, ...],
+            b: float, y: float, lr: float) -> NeuronReport:
+    """neuron_report after validation: the forward pass, the chain rule, the step and the check."""
 
     def exact_z(wvec: Sequence[float], bias: float) -> Fraction:
         return sum((Fraction(wi) * Fraction(xi) for wi, xi in zip(wvec, xv)), Fraction(bias))
@@ -269,6 +289,10 @@ def neuron_report(
     for v, what in ((p.z, "z"), (p.a, "a"), (p.L, "the loss"), (p.da_dz, "da/dz"), (numeric, "the numeric dL/db")):
         _finite(v, what)
     warnings = _warnings(act, lo, p, zq, h) + ([after] if after else [])
+    if loss_next is not None and loss_next > p.L:
+        warnings.append(GradientWarning("overshoot", f"The step raises the loss from {p.L:.6g} to {loss_next:.6g}: "
+                                        f"it overshoots, the learning rate lr = {lr:g} is too large for this "
+                                        "curvature."))
     if one_sided:
         warnings.append(GradientWarning("numeric_one_sided", "z ± h leaves the loss's domain, so the numeric "
                                         "estimate uses a one-sided difference (3 points) on the defined side."))
@@ -284,7 +308,9 @@ def neuron_report(
 
 def _numeric_dL_db(act: Activation, lo: Loss, zq: Fraction, y: float, h: float) -> tuple[float, bool]:
     """Central difference of L in z (dz/db = 1) at the exact z ± h; one-sided at a domain edge."""
-    L = lambda t: _point(act, lo, zq + Fraction(t), y).L  # noqa: E731
+    def L(t: float) -> float:
+        return _point(act, lo, zq + Fraction(t), y).L
+
     try:
         return central_difference(L, 0.0, eps=h, order=2), False
     except BiasgradError:

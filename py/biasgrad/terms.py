@@ -65,6 +65,12 @@ class ChainTerms:
         """
         a, dL_da, da_dz, dL_dz = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (a, dL_da, da_dz, dL_dz)))
         L = np.asarray(L, dtype=np.float64)
+        if (in_domain is True and isinstance(has_dL_da, bool) and clipped is False
+                and np.isfinite(L).all() and np.isfinite(dL_dz).all() and np.isfinite(a).all()
+                and np.isfinite(da_dz).all() and (not has_dL_da or np.isfinite(dL_da).all())):
+            ok_L, ok = np.ones(L.shape, dtype=bool), np.ones(dL_dz.shape, dtype=bool)  # every value exists
+            return cls(a=a, L=L, dL_da=dL_da if has_dL_da else np.zeros(dL_dz.shape), da_dz=da_dz, dL_dz=dL_dz,
+                       in_domain=ok_L, defined=ok_L, has_dL_da=ok if has_dL_da else ~ok, clipped=~ok)
         per_row = L.ndim < dL_dz.ndim
         elem_ok = np.isfinite(a) & np.isfinite(da_dz) & np.isfinite(dL_dz)
         domain = np.broadcast_to(np.asarray(in_domain, dtype=bool), L.shape if per_row else dL_dz.shape)

@@ -107,7 +107,7 @@ def test_without_javascript_shows_prerendered_numbers(new_reader, site_url):
     assert formula.locator(".katex").count() == 1, "typeset at build time"
     assert "\\frac{\\partial L}{\\partial b}" in formula.locator("annotation").text_content()
     tables = root.locator("[data-figure-table] table")
-    assert tables.nth(0).locator("tbody tr").count() == 5  # the L(b) chart's points
+    assert tables.nth(0).locator("tbody tr").count() == 6  # the L(b) chart: b, L, slope, b′, w′, L′
     chain = [float(td.get_attribute("data-value")) for td in tables.nth(1).locator("tbody td").all()]
     assert chain == [expected["values"][k] for k in ("z", "a", "dL_da", "da_dz", "dL_db", "b_next")]
     assert "NaN" not in root.inner_text()
@@ -252,7 +252,7 @@ def test_chart_redraws_on_input_and_theme(live):
                        "document.body.getAttribute('data-md-color-scheme') === 'slate' ? 'default' : 'slate')")
     live.page.wait_for_function("([el, n]) => Number(el.dataset.drawn) > n", arg=[plot.element_handle(), drawn])
     tables = live.locator("[data-figure-table]")
-    assert tables.nth(0).locator("tbody tr").count() == 5  # what the L(b) chart draws
+    assert tables.nth(0).locator("tbody tr").count() == 6  # what the L(b) chart draws
     assert tables.nth(1).locator("tbody tr").count() == 6  # z, a, dL/da, da/dz, dL/db, b_next
 
 

@@ -35,6 +35,7 @@ can be shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -69,7 +70,7 @@ def initial_state() -> MazurState:
     return MazurState(W1=np.array([[0.15, 0.25], [0.20, 0.30]]), W2=np.array([[0.40, 0.50], [0.45, 0.55]]))
 
 
-def forward(s: MazurState) -> dict[str, np.ndarray | float]:
+def forward(s: MazurState) -> dict[str, Any]:
     """net_h, out_h, net_o, out_o (each shape (1, 2)) and E_total (float)."""
     net_h = X @ s.W1 + B1
     out_h = np.asarray(sigmoid(net_h))

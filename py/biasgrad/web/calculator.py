@@ -2,11 +2,14 @@
 
 ``calculate(raw)`` takes the form's strings (``x, w, b, y, activation, loss, lr``) and returns::
 
-    {"ok": True, "inputs": {...}, "values": {KEY: float | None}, "repr": {KEY: str},
+    {"ok": True, "inputs": {...}, "choices": {"activation", "loss"}, "values": {KEY: float | None}, "repr": {KEY: str},
      "text": {KEY: str}, "warnings": [{"code", "message"}],
      "substituted": {KEY: TeX}, "substituted_text": {KEY: str},
      "code": {"module": str, "numpy": str}, "figure": FIGURE, "url": "?x=..."}
-    {"ok": False, "inputs": {...}, "errors": [{"field": "x", "message": "..."}]}
+    {"ok": False, "inputs": {...}, "choices": {...}, "errors": [{"field": "x", "message": "..."}]}
+
+``choices`` holds the registry name of each menu the reader's text named (``"ReLU"`` → ``"relu"``),
+so the page can select it; ``inputs`` holds the reader's own text (registry names once valid).
 
 The numbers come from :func:`biasgrad.neuron_report`; this module only formats them. The same
 function renders the page at build time (CPython) and answers every input change in the
@@ -22,8 +25,10 @@ from urllib.parse import urlencode
 from ..errors import BiasgradError
 from ..inputs import check_lr, parse_activation, parse_loss, parse_number
 from . import calculator_figure
+from .calculator_code import code_views
+from .calculator_format import clean as _clean, fmt, plain as _plain, tex as _tex
 
-__all__ = ["FIELDS", "DEFAULTS", "OUTPUTS", "ACTIVATION_LABELS", "LOSS_LABELS", "calculate", "fmt"]
+__all__ = ["FIELDS", "DEFAULTS", "OUTPUTS", "ACTIVATION_LABELS", "LOSS_LABELS", "LOSS_TIP", "calculate", "fmt"]
 
 FIELDS = ("x", "w", "b", "y", "activation", "loss", "lr")
 NUMERIC = ("x", "w", "b", "y", "lr")
@@ -44,6 +49,8 @@ LOSS_LABELS = {
     "bce": "binary cross-entropy (BCE)",
     "bce_logits": "BCE on logits (a read as a logit)",
 }
+#: Shown next to the loss menu from the start, not only after a wrong pair is chosen.
+LOSS_TIP = "BCE belongs with a sigmoid output (then dL/db = a − y)."
 
 # (key, symbol as plain text, symbol as TeX, what it is)
 OUTPUTS = (
@@ -63,60 +70,6 @@ OUTPUTS = (
     ("numeric_rel_error", "relative error", r"\varepsilon_{\text{rel}}", "analytic vs numeric"),
 )
 OUTPUT_KEYS = tuple(key for key, *_ in OUTPUTS)
-
-
-# ---- number formatting ----------------------------------------------------------------
-
-def _clean(value: Any) -> float | None:
-    """A float64 or None; NaN and ±inf never leave this module."""
-    if value is None:
-        return None
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
-def fmt(value: float | None, digits: int = 6) -> str:
-    """A readable rounding: 6 significant digits, scientific outside [1e-4, 1e6)."""
-    if value is None:
-        return "—"
-    if value == 0:
-        return "0"
-    if 1e-4 <= abs(value) < 1e6:
-        text = f"{value:.{digits}g}"
-        if "e" in text:  # .6g still chose scientific (e.g. 123456.7): use fixed
-            text = f"{value:.{max(digits - 6, 0)}f}"
-    else:
-        mantissa, exponent = f"{value:.{digits - 2}e}".split("e")
-        mantissa = mantissa.rstrip("0").rstrip(".")
-        text = f"{mantissa}e{int(exponent)}"
-    return text.replace("-", "−")
-
-
-def _tex(value: float | None, digits: int = 4, paren: bool = False) -> str:
-    """A number in TeX; negative numbers in parentheses when ``paren`` (after an operator)."""
-    if value is None:
-        return r"\text{—}"
-    if value == 0:
-        text = "0"
-    elif 1e-4 <= abs(value) < 1e6:
-        text = f"{value:.{digits}g}"
-        if "e" in text:
-            text = f"{value:.0f}"
-    else:
-        mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
-        mantissa = mantissa.rstrip("0").rstrip(".")
-        text = rf"{mantissa} \times 10^{{{int(exponent)}}}"
-    if paren and value < 0:
-        return f"({text})"
-    return text
-
-
-def _plain(value: float | None, paren: bool = False) -> str:
-    text = fmt(value, 4)
-    return f"({text})" if paren and value is not None and value < 0 else text
 
 
 # ---- substituted formulas ---------------------------------------------------------------
@@ -148,13 +101,17 @@ _DLDA_TXT = {"mse_half": "a − y = {a} − {yp}", "mse": "2(a − y) = 2({a} �
 
 
 def _substitute(v: dict[str, float | None], inp: dict[str, float], act: str, loss: str,
-                alpha: float | None, clipped: bool = False) -> tuple[dict[str, str], dict[str, str]]:
+                alpha: float | None, clipped: bool = False, linked: bool = False) -> tuple[dict[str, str], dict[str, str]]:
     """Every formula with the reader's numbers put in: (TeX, plain text).
 
     With ``clipped`` (the module's ``bce_clip`` warning), the loss and ∂L/∂a use the clipped a.
     """
-    t = lambda key, paren=False: _tex(v.get(key) if key in v else inp.get(key), paren=paren)  # noqa: E731
-    p = lambda key, paren=False: _plain(v.get(key) if key in v else inp.get(key), paren=paren)  # noqa: E731
+    def t(key: str, paren: bool = False) -> str:
+        return _tex(v.get(key) if key in v else inp.get(key), paren=paren)
+
+    def p(key: str, paren: bool = False) -> str:
+        return _plain(v.get(key) if key in v else inp.get(key), paren=paren)
+
     nums_tex = {"z": t("z"), "zp": t("z", True), "a": t("a"), "ap": t("a", True), "y": t("y"),
                 "yp": t("y", True), "alpha": _tex(alpha)}
     nums_txt = {"z": p("z"), "zp": p("z", True), "a": p("a"), "ap": p("a", True), "y": p("y"),
@@ -162,10 +119,11 @@ def _substitute(v: dict[str, float | None], inp: dict[str, float], act: str, los
     tex: dict[str, str] = {}
     txt: dict[str, str] = {}
     loss_tex, loss_txt = nums_tex, nums_txt
-    if clipped and v.get("a") is not None:
+    a_now = v.get("a")
+    if clipped and a_now is not None:
         from ..losses import BCE_CLIP
 
-        a_c = BCE_CLIP if v["a"] <= 0.5 else 1.0 - BCE_CLIP
+        a_c = BCE_CLIP if a_now <= 0.5 else 1.0 - BCE_CLIP
         loss_tex = {**nums_tex, "a": _tex(a_c), "ap": _tex(a_c, paren=True)}
         loss_txt = {**nums_txt, "a": _plain(a_c), "ap": _plain(a_c, paren=True)}
 
@@ -190,7 +148,7 @@ def _substitute(v: dict[str, float | None], inp: dict[str, float], act: str, los
     tex["dL_dz"] = (r"\frac{\partial L}{\partial z} = \frac{\partial L}{\partial a}\cdot\frac{\partial a}{\partial z}"
                     rf" = {t('dL_da')} \cdot {t('da_dz', True)} = {t('dL_dz')}")
     txt["dL_dz"] = f"∂L/∂z = ∂L/∂a · ∂a/∂z = {p('dL_da')}·{p('da_dz', True)} = {p('dL_dz')}"
-    if act == "sigmoid" and loss in ("bce", "bce_logits"):
+    if linked:  # the loss follows its link (sigmoid with BCE): dL/dz straight from z
         tex["dL_dz"] = (r"\frac{\partial L}{\partial z} = \sigma(z) - y = a - y"
                         f" = {t('a')} - {t('y', True)} = {t('dL_dz')}")
         txt["dL_dz"] = f"∂L/∂z = σ(z) − y = a − y = {p('a')} − {p('y', True)} = {p('dL_dz')}"
@@ -215,85 +173,6 @@ def _substitute(v: dict[str, float | None], inp: dict[str, float], act: str, los
     return tex, txt
 
 
-# ---- code views ---------------------------------------------------------------------------
-
-_NP_ACT = {
-    "linear": ("a = z", "da_dz = 1.0"),
-    "sigmoid": ("a = np.exp(-np.logaddexp(0.0, -z))      # sigmoid, no overflow",
-                "da_dz = a * (1.0 - a)"),
-    "tanh": ("a = np.tanh(z)", "da_dz = 1.0 - a**2"),
-    "relu": ("a = np.maximum(0.0, z)", "da_dz = 1.0 if z > 0 else 0.0       # convention: relu'(0) = 0"),
-    "leaky_relu": ("a = z if z > 0 else alpha * z", "da_dz = 1.0 if z > 0 else alpha"),
-    "softplus": ("a = np.logaddexp(0.0, z)                # ln(1 + e^z), no overflow",
-                 "da_dz = np.exp(-np.logaddexp(0.0, -z))  # sigmoid(z)"),
-}
-_NP_LOSS = {
-    "mse_half": ("L = 0.5 * (a - y) ** 2                  # half squared error", "dL_da = a - y"),
-    "mse": ("L = (a - y) ** 2                        # squared error", "dL_da = 2.0 * (a - y)"),
-    "bce": ("L = -(y * np.log(a) + (1 - y) * np.log1p(-a))   # BCE, natural log",
-            "dL_da = (a - y) / (a * (1.0 - a))"),
-    "bce_logits": ("L = np.logaddexp(0.0, z) - y * z       # BCE from the logit z, stable for every z",
-                   "# no dL_da: this loss takes z directly"),
-}
-_NP_SIGMOID_BCE = "L = np.logaddexp(0.0, z) - y * z       # = BCE(sigmoid(z), y), from z: stable"
-
-
-def _py(value: float) -> str:
-    return repr(float(value))
-
-
-def _code(inp: dict[str, float], act: str, loss: str, alpha: float | None, dL_db: float | None) -> dict[str, str]:
-    args = ", ".join(f"{k}={_py(inp[k])}" for k in ("x", "w", "b", "y"))
-    module = (
-        "from biasgrad import neuron_report\n\n"
-        f"report = neuron_report({args},\n"
-        f"                       activation={act!r}, loss={loss!r}, lr={_py(inp['lr'])})\n"
-        "values = report.as_dict()\n"
-        "print(values[\"dL_db\"])        # " + fmt(dL_db).replace("−", "-") + "\n"
-        "print(values[\"b_next\"], values[\"loss_next\"])\n"
-        "for warning in values[\"warnings\"]:\n"
-        "    print(warning[\"message\"])\n"
-    )
-    act_line, dadz_line = _NP_ACT[act]
-    loss_line, dlda_line = _NP_LOSS[loss]
-    if act == "sigmoid" and loss == "bce":
-        loss_line = _NP_SIGMOID_BCE
-    lines = [
-        "import numpy as np",
-        "",
-        f"x, w, b, y = {_py(inp['x'])}, {_py(inp['w'])}, {_py(inp['b'])}, {_py(inp['y'])}",
-        f"lr = {_py(inp['lr'])}",
-    ]
-    if act == "leaky_relu":
-        lines.append(f"alpha = {_py(alpha if alpha is not None else 0.01)}")
-    lines += [
-        "",
-        "# forward pass",
-        "z = w * x + b",
-        act_line,
-        loss_line,
-        "",
-        "# chain rule, one local derivative at a time",
-        dlda_line,
-        dadz_line,
-        "dz_db = 1.0                             # z = w*x + b, so dz/db = 1",
-    ]
-    if act == "sigmoid" and loss in ("bce", "bce_logits"):
-        lines.append("dL_dz = a - y                           # sigmoid + BCE: the a(1-a) cancels")
-    else:
-        lines.append("dL_dz = dL_da * da_dz")
-    lines += [
-        "dL_db = dL_dz * dz_db                   # = dL_dz",
-        "dL_dw = dL_dz * x                       # for contrast: the weight sees x",
-        "",
-        "# one gradient-descent step (both gradients taken at the old parameters)",
-        "b_next = b - lr * dL_db",
-        "w_next = w - lr * dL_dw",
-        "print(dL_db, b_next)",
-    ]
-    return {"module": module, "numpy": "\n".join(lines) + "\n"}
-
-
 # ---- the payload ----------------------------------------------------------------------------
 
 def normalise(raw: dict[str, Any] | None) -> dict[str, str]:
@@ -305,16 +184,6 @@ def normalise(raw: dict[str, Any] | None) -> dict[str, str]:
 def query_string(inputs: dict[str, str]) -> str:
     """``?x=1.5&w=0.8...`` for a shareable link (values as the reader typed them)."""
     return "?" + urlencode({k: inputs[k].strip() for k in FIELDS})
-
-
-def _alpha() -> float | None:
-    from ..activations import ACTIVATIONS
-
-    leaky = ACTIVATIONS.get("leaky_relu")
-    for name in ("negative_slope", "alpha"):
-        if hasattr(leaky, name):
-            return float(getattr(leaky, name))
-    return None
 
 
 def calculate(raw: dict[str, Any] | None = None, full: bool = True) -> dict[str, Any]:
@@ -347,34 +216,40 @@ def calculate(raw: dict[str, Any] | None = None, full: bool = True) -> dict[str,
         except BiasgradError as error:
             errors.append({"field": error.field or field, "message": str(error)})
     if errors:
-        return {"ok": False, "inputs": inputs, "errors": errors}
+        return {"ok": False, "inputs": inputs, "choices": names, "errors": errors}
+    # A menu choice as the command line accepts it (ReLU, BCE, leaky-relu): the registry name
+    # is what the form's menu selects and what the shareable link carries.
+    inputs = {**inputs, **names}
 
     try:
         report = neuron_report(numbers["x"], numbers["w"], numbers["b"], numbers["y"],
                                names["activation"], names["loss"], numbers["lr"])
         data = report.as_dict()
     except BiasgradError as error:
-        field = error.field
-        if field is None and names["loss"] in ("bce", "bce_logits") and "BCE" in str(error):
-            field = "loss"  # an output outside [0, 1]: the loss is what cannot take it
-        return {"ok": False, "inputs": inputs, "errors": [{"field": field, "message": str(error)}]}
+        blamed = error.field  # None: no one field is to blame (e.g. a float64 overflow)
+        return {"ok": False, "inputs": inputs, "choices": names,
+                "errors": [{"field": blamed, "message": str(error)}]}
 
     warnings = [{"code": str(w.get("code", "")), "message": str(w.get("message", ""))}
                 for w in data.pop("warnings", [])]
     values = {key: _clean(value) for key, value in data.items() if not isinstance(value, (str, list, dict))}
     if "numeric_rel_error" not in values:
         values["numeric_rel_error"] = _clean(getattr(report, "numeric_rel_error", None))
-    payload: dict[str, Any] = {"ok": True, "inputs": inputs, "values": values, "warnings": warnings}
+    payload: dict[str, Any] = {"ok": True, "inputs": inputs, "choices": names, "values": values,
+                               "warnings": warnings}
     if not full:
         return payload
 
     act, loss = names["activation"], names["loss"]
-    alpha = _alpha() if act == "leaky_relu" else None
+    activation, loss_fn = parse_activation(act), parse_loss(loss)
+    slope = getattr(activation, "negative_slope", None)  # leaky ReLU's α, the one with a slope
+    alpha = None if slope is None else float(slope)
     payload["repr"] = {k: ("" if v is None else repr(v)) for k, v in values.items()}
     payload["text"] = {k: fmt(v) for k, v in values.items()}
     clipped = any(w["code"] == "bce_clip" for w in warnings)
-    payload["substituted"], payload["substituted_text"] = _substitute(values, numbers, act, loss, alpha, clipped)
-    payload["code"] = _code(numbers, act, loss, alpha, values.get("dL_db"))
+    linked = loss_fn.uses_link(activation)
+    payload["substituted"], payload["substituted_text"] = _substitute(values, numbers, act, loss, alpha, clipped, linked)
+    payload["code"] = code_views(numbers, activation, loss_fn, alpha, values)
     payload["figures"] = [calculator_figure.figure(numbers, act, loss, values), calculator_figure.chain_figure(values)]
     payload["figure"] = payload["figures"][0]
     payload["url"] = query_string(inputs)

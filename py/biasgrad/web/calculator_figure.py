@@ -1,5 +1,12 @@
-"""The calculator's chart: the loss as the bias moves (w held fixed), the tangent whose slope is
-∂L/∂b, and the gradient step from b to b′. A figure spec (ARCHITECTURE.md) for site_js/chart.js.
+"""The calculator's charts, as figure specs (ARCHITECTURE.md) for site_js/chart.js.
+
+* :func:`figure`: the loss as the bias moves (x, w, y fixed), the tangent whose slope is ∂L/∂b,
+  and the gradient step. The step the chart draws is the calculator's step: b and w both move,
+  so the dot after the step sits at L′ = L(w′, b′), the number the calculator shows; where w′ ≠ w
+  the curve through the new w is drawn too, dashed, so the dot lies on a drawn curve.
+* :func:`chain_figure`: the six numbers that drive the bias gradient, as labelled bars.
+
+The numbers come from the module (``loss_curve``); this module only lays them out.
 """
 
 from __future__ import annotations
@@ -9,86 +16,105 @@ from typing import Any
 
 import numpy as np
 
-POINTS = 61
+from ..link import loss_and_dL_dz_where_defined
+from .calculator_format import clean, fmt
+
+__all__ = ["POINTS", "figure", "chain_figure", "loss_curve"]
+
+POINTS = 121
 
 
-def _loss_curve(inp: dict[str, float], act: str, loss: str, bs: np.ndarray) -> np.ndarray:
-    """L(b) for each b in bs, with x, w, y fixed, computed by the package itself."""
-    from ..activations import ACTIVATIONS
-    from ..losses import LOSSES, bce_from_logits
+def loss_curve(inp: dict[str, float], act: str, loss: str, bs: np.ndarray, w: float | None = None) -> list[float | None]:
+    """L(b) for each b in ``bs`` with x, y (and w, or the given ``w``) fixed; None where undefined.
 
-    z = inp["w"] * inp["x"] + bs
-    with np.errstate(all="ignore"):
-        if act == "sigmoid" and loss in ("bce", "bce_logits"):
-            values = np.asarray(bce_from_logits(z, np.full_like(z, inp["y"])), dtype=float)
-        else:
-            a = np.asarray(ACTIVATIONS[act].value(z), dtype=float)
-            values = np.asarray(LOSSES[loss].value(a, np.full_like(a, inp["y"])), dtype=float)
-    return np.where(np.isfinite(values), values, np.nan)
+    The module's own loss at each b, so the curve has a gap exactly where the loss is undefined
+    (BCE on an output outside [0, 1]) and is drawn everywhere else.
+    """
+    weight = inp["w"] if w is None else w
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = weight * inp["x"] + np.asarray(bs, dtype=np.float64)
+    beyond = ~np.isfinite(z)  # w·x + b beyond float64: no point there
+    L = _loss_at(act, loss, np.where(beyond, 0.0, z), inp["y"])
+    return [None if gone else clean(v) for v, gone in zip(L, beyond)]
 
 
-def _num(v: Any) -> float | None:
-    if v is None:
-        return None
-    f = float(v)
-    return f if math.isfinite(f) else None
+def _loss_at(act: str, loss: str, z: np.ndarray, y: float) -> np.ndarray:
+    """The module's loss at each z (the one loss path), NaN where it is undefined."""
+    L, _, defined = loss_and_dL_dz_where_defined(act, loss, z, y)
+    return np.where(defined, L, np.nan)
 
 
 def _short(v: float | None) -> str:
-    from .calculator import fmt
-
     return fmt(v, 4)
 
 
-def figure(inp: dict[str, float], act: str, loss: str, values: dict[str, float | None]) -> dict[str, Any]:
-    b, L, g = inp["b"], values.get("loss"), values.get("dL_db")
-    b_next = values.get("b_next")
+def _window(b: float, b_next: float | None) -> tuple[float, float]:
+    """The b-range drawn: b ± 2 at least, wide enough to show b′ with a margin."""
     step = abs(b_next - b) if b_next is not None else 0.0
     half = max(2.0, 1.6 * step)
     if not math.isfinite(half) or half > 1e6:
         half = 2.0
     lo, hi = b - half, b + half
-    if b_next is not None and math.isfinite(b_next):
+    if b_next is not None and abs(b_next - b) <= 1e6:
         lo, hi = min(lo, b_next - 0.25 * half), max(hi, b_next + 0.25 * half)
-    bs = np.linspace(lo, hi, POINTS)
-    try:
-        curve = _loss_curve(inp, act, loss, bs)
-    except Exception:  # noqa: BLE001 - a chart must never break the calculator
-        curve = np.full_like(bs, np.nan)
-    series: list[dict[str, Any]] = [
-        {"name": "L(b), w fixed", "mark": "line", "x": [_num(v) for v in bs], "y": [_num(v) for v in curve],
-         "emphasis": True},
-    ]
-    y_next = None
-    if b_next is not None:
-        with np.errstate(all="ignore"):
-            y_next = _num(_loss_curve(inp, act, loss, np.array([b_next]))[0])
-    if L is not None and g is not None:
-        d = 0.35 * half
-        series.append({"name": "tangent, slope ∂L/∂b", "mark": "line", "dash": True,
-                       "x": [b - d, b + d], "y": [_num(L - g * d), _num(L + g * d)]})
-    if b_next is not None:
-        series.append({"name": "b′ = b − η·∂L/∂b", "mark": "rule-x", "x": [b_next]})
-    if L is not None and b_next is not None and y_next is not None and step > 1e-12:
-        series.append({"name": "gradient step", "mark": "arrow", "x": [b], "y": [L], "x2": [b_next], "y2": [y_next]})
-    if L is not None:
-        series.append({"name": "current b", "mark": "dot", "x": [b], "y": [L], "text": ["b"]})
-    if b_next is not None and y_next is not None:
-        series.append({"name": "after one step", "mark": "dot", "x": [b_next], "y": [y_next], "text": ["b′"]})
+    return lo, hi
 
-    v = values
-    # What this chart draws; the six chain-rule values are chain_figure's table.
+
+def figure(inp: dict[str, float], act: str, loss: str, values: dict[str, float | None]) -> dict[str, Any]:
+    """The L(b) chart for one calculator input (see the module docstring)."""
+    b, L, g = inp["b"], values.get("loss"), values.get("dL_db")
+    b_next, w_next, L_next = values.get("b_next"), values.get("w_next"), values.get("loss_next")
+    lo, hi = _window(b, b_next)
+    bs = np.linspace(lo, hi, POINTS)
+    curve = loss_curve(inp, act, loss, bs)
+    w_moves = w_next is not None and w_next != inp["w"] and inp["x"] != 0
+    series: list[dict[str, Any]] = [
+        {"name": "L(b), w fixed", "mark": "line", "x": [clean(v) for v in bs], "y": curve, "emphasis": True},
+    ]
+    if w_moves and w_next is not None:
+        series.append({"name": "L(b) with w′ (after the step)", "mark": "line", "dash": "2,3",
+                       "x": [clean(v) for v in bs], "y": loss_curve(inp, act, loss, bs, w=w_next)})
+    if L is not None and g is not None:
+        d = 0.35 * (hi - lo) / 2
+        series.append({"name": "tangent, slope ∂L/∂b", "mark": "line", "dash": True,
+                       "x": [b - d, b + d], "y": [clean(L - g * d), clean(L + g * d)]})
+    if L is not None and b_next is not None and L_next is not None and abs(b_next - b) > 1e-12 * max(1.0, abs(b)):
+        series.append({"name": "the step: b → b′, w → w′", "mark": "arrow",
+                       "x": [b], "y": [L], "x2": [b_next], "y2": [L_next]})
+    if L is not None:
+        series.append({"name": "now: L(w, b)", "mark": "dot", "x": [b], "y": [L], "text": ["b"]})
+    if b_next is not None and L_next is not None:
+        series.append({"name": "after the step: L′ = L(w′, b′)", "mark": "dot", "x": [b_next], "y": [L_next],
+                       "text": ["b′"]})
+
     rows = [
-        ["current bias b", _num(b)],
-        ["loss L(b)", L],
+        ["current bias b", clean(b)],
+        ["loss L(w, b)", L],
         ["tangent slope ∂L/∂b", g],
         ["b′ = b − η·∂L/∂b", b_next],
-        ["loss at b′ (w fixed)", y_next],
+        ["w′ = w − η·∂L/∂w", w_next],
+        ["loss after the step L′ = L(w′, b′)", L_next],
     ]
-    caption = (f"At b = {_short(b)}: z = {_short(v.get('z'))}, a = {_short(v.get('a'))}. "
-               f"The tangent's slope is ∂L/∂b = ∂L/∂a · ∂a/∂z · 1 = {_short(v.get('dL_da'))} · "
-               f"{_short(v.get('da_dz'))} · 1 = {_short(g)}; one step moves b to b′ = {_short(b_next)}.")
+    if L_next is None:
+        after = "after the step the loss is undefined, so no dot is drawn there."
+    elif L is not None and L_next > L:
+        after = (f"after the step the loss rises to L′ = {_short(L_next)}: the step overshoots "
+                 "(the learning rate is too large for this curvature).")
+    else:
+        after = f"after the step L′ = L(w′, b′) = {_short(L_next)}."
+    v = values
+    caption = (f"At b = {_short(b)}: z = {_short(v.get('z'))}, a = {_short(v.get('a'))}, L = {_short(L)}. "
+               f"The tangent's slope is ∂L/∂b = {_short(g)}. One step moves b to b′ = {_short(b_next)}"
+               + (f" and w to w′ = {_short(w_next)}" if w_moves else "") + "; " + after)
+    # Where the loss shoots up (BCE as a → 0 or 1) the frame stops at a few times the losses the
+    # step is about, so the step stays readable; the curve runs on, clipped at the frame.
+    drawn = [y for y in curve if y is not None]
+    about = max([abs(v) for v in (L, L_next) if v is not None] + [0.05])
+    extra: dict[str, Any] = {}
+    if drawn and max(drawn) > 6 * about:
+        extra["y_domain"] = [min(0.0, min(drawn)), 4 * about]
     return {
+        **extra,
         "id": "calculator-loss-vs-bias",
         "title": "The loss as the bias moves",
         "caption": caption,
@@ -100,20 +126,24 @@ def figure(inp: dict[str, float], act: str, loss: str, values: dict[str, float |
 
 
 CHAIN = (("z", "z"), ("a", "a"), ("dL_da", "∂L/∂a"), ("da_dz", "∂a/∂z"), ("dL_db", "∂L/∂b"), ("b_next", "b′"))
+#: The bar the chart is about: drawn in the accent colour and named in the title.
+KEY_BAR = "∂L/∂b"
 
 
 def chain_figure(values: dict[str, float | None]) -> dict[str, Any]:
-    """The six numbers that drive the bias gradient, as signed bars (a figure spec).
+    """The six numbers that drive the bias gradient, as signed bars labelled with their values.
 
     Convention: a quantity the module reports as undefined (``None``, e.g. ∂L/∂a for BCE on
-    logits) gets no bar; the table says "—" for it.
+    logits) gets no bar; the table says "—" for it. ∂L/∂b is its own series (``emphasis``),
+    so it stands out even where it is the smallest bar.
     """
-    keys = [key for key, _ in CHAIN]
     labels = [label for _, label in CHAIN]
-    heights = [_num(values.get(key)) for key in keys]
+    heights = [clean(values.get(key)) for key, _ in CHAIN]
     shown = [(label, h) for label, h in zip(labels, heights) if h is not None]
     missing = [label for label, h in zip(labels, heights) if h is None]
-    caption = ("∂L/∂b = ∂L/∂a · ∂a/∂z · 1, and b′ = b − η·∂L/∂b. "
+    others = [(label, h) for label, h in shown if label != KEY_BAR]
+    key = [(label, h) for label, h in shown if label == KEY_BAR]
+    caption = ("∂L/∂b = ∂L/∂a · ∂a/∂z · 1 (highlighted), and b′ = b − η·∂L/∂b. "
                + (f"Undefined here, so not drawn: {', '.join(missing)}." if missing else
                   "A bar's sign is the sign of the value."))
     return {
@@ -122,7 +152,12 @@ def chain_figure(values: dict[str, float | None]) -> dict[str, Any]:
         "caption": caption,
         "x": {"label": None, "type": "band", "domain": labels},
         "y": {"label": "value", "type": "linear"},
-        "series": [{"name": "value", "mark": "bar", "x": [s[0] for s in shown], "y": [s[1] for s in shown]}],
+        "series": [
+            {"name": "value", "mark": "bar", "x": [s[0] for s in others], "y": [s[1] for s in others],
+             "text": [_short(s[1]) for s in others]},
+            {"name": "∂L/∂b, the bias gradient", "mark": "bar", "x": [s[0] for s in key], "y": [s[1] for s in key],
+             "text": [_short(s[1]) for s in key], "emphasis": True},
+        ],
         "table": {"columns": ["quantity", "value"], "rows": [[label, h] for label, h in zip(labels, heights)]},
-        "height": 210,
+        "height": 230,
     }

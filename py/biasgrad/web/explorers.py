@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import importlib
 import math
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -36,31 +36,35 @@ __all__ = ["explorer", "explore", "explorer_names", "select", "slider", "stepper
 #: Modules that define more explorers (imported on first use).
 EXPLORER_MODULES: tuple[str, ...] = ()
 
-_REGISTRY: dict[str, tuple[list[dict], Callable[[dict], dict]]] = {}
+Params = dict[str, Any]
+View = dict[str, Any]
+Control = dict[str, Any]
+
+_REGISTRY: dict[str, tuple[list[Control], Callable[[Params], View]]] = {}
 
 
 # ---- controls --------------------------------------------------------------------------------
 
-def select(name: str, label: str, options, value) -> dict:
+def select(name: str, label: str, options: Sequence[Any], value: Any) -> Control:
     """A drop-down; ``options`` are values or (value, label) pairs."""
     opts = [{"value": o[0], "label": o[1]} if isinstance(o, (tuple, list)) else {"value": o, "label": str(o)}
             for o in options]
     return {"kind": "select", "name": name, "label": label, "value": value, "options": opts}
 
 
-def slider(name: str, label: str, lo: float, hi: float, step: float, value: float) -> dict:
+def slider(name: str, label: str, lo: float, hi: float, step: float, value: float) -> Control:
     """A range input with its value shown beside it."""
     return {"kind": "range", "name": name, "label": label, "value": value, "min": lo, "max": hi, "step": step}
 
 
 def stepper(name: str, label: str, lo: int, hi: int, value: int = 0, step: int = 1,
-            button: str = "Step") -> dict:
+            button: str = "Step") -> Control:
     """Back / Step / Reset buttons over an integer (e.g. how many updates have been taken)."""
     return {"kind": "stepper", "name": name, "label": label, "value": value, "min": lo, "max": hi,
             "increment": step, "button": button}
 
 
-def readout(key: str, label: str, value: Any, digits: int = 6) -> dict:
+def readout(key: str, label: str, value: Any, digits: int = 6) -> dict[str, Any]:
     """One labelled number (or text) under the controls."""
     if isinstance(value, (float, np.floating)):
         v = float(value)
@@ -74,7 +78,7 @@ def _fmt_number(v: float, step: float) -> str:
     return f"{v:.{decimals}f}"
 
 
-def _validate(controls: list[dict], params: dict) -> tuple[dict, list[dict]]:
+def _validate(controls: list[Control], params: Params) -> tuple[Params, list[Control]]:
     values: dict[str, Any] = {}
     resolved = []
     for c in controls:
@@ -85,7 +89,7 @@ def _validate(controls: list[dict], params: dict) -> tuple[dict, list[dict]]:
             text = next(o["label"] for o in c["options"] if o["value"] == v)
         else:
             try:
-                v = float(raw)
+                v = float(raw)  # type: ignore[arg-type]  # a TypeError is handled: the default
             except (TypeError, ValueError):
                 v = float(c["value"])
             if not math.isfinite(v):
@@ -105,9 +109,9 @@ def _validate(controls: list[dict], params: dict) -> tuple[dict, list[dict]]:
 
 # ---- registry ----------------------------------------------------------------------------------
 
-def explorer(name: str, controls: list[dict]):
+def explorer(name: str, controls: list[Control]) -> Callable[[Callable[[Params], View]], Callable[[Params], View]]:
     """Decorator: register ``fn(params) -> {"figure" | "figures", "readout", "note"}`` under name."""
-    def register(fn: Callable[[dict], dict]) -> Callable[[dict], dict]:
+    def register(fn: Callable[[Params], View]) -> Callable[[Params], View]:
         _REGISTRY[name] = (controls, fn)
         return fn
     return register
@@ -123,7 +127,7 @@ def explorer_names() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def explore(name: str, params: Any = None) -> dict:
+def explore(name: str, params: Any = None) -> View:
     """Render explorer ``name`` for ``params`` (missing or invalid values fall back to defaults)."""
     _load_modules()
     if name not in _REGISTRY:
@@ -134,9 +138,10 @@ def explore(name: str, params: Any = None) -> dict:
     values, resolved = _validate(controls, dict(params or {}))
     view = fn(dict(values))
     figures = view.get("figures") or [view["figure"]]
-    return fg.plain({"name": name, "params": values, "controls": resolved, "figures": figures,
-                     "figure": figures[0], "readout": view.get("readout", []),
-                     "note": view.get("note", "")})
+    view_out: View = fg.plain({"name": name, "params": values, "controls": resolved, "figures": figures,
+                               "figure": figures[0], "readout": view.get("readout", []),
+                               "note": view.get("note", "")})
+    return view_out
 
 
 # ---- section 3: an activation and its derivative ---------------------------------------------
@@ -149,7 +154,7 @@ _ACT_LABELS = {"sigmoid": "sigmoid σ", "tanh": "tanh", "relu": "ReLU", "leaky_r
     select("activation", "Activation", [(k, _ACT_LABELS.get(k, k)) for k in ACTIVATIONS], "sigmoid"),
     slider("z", "z", -10.0, 10.0, 0.1, 2.0),
 ])
-def _activation(p: dict) -> dict:
+def _activation(p: Params) -> View:
     act = ACTIVATIONS[p["activation"]]
     z0 = p["z"]
     zs = np.linspace(-10.0, 10.0, 401)
@@ -161,6 +166,8 @@ def _activation(p: dict) -> dict:
              "rows": [[f"{z:g} (current)" if z == z0 else z, float(act.value(z)), float(act.derivative(z))]
                       for z in points]}
     lo, hi = {"sigmoid": (-0.1, 1.1), "tanh": (-1.1, 1.1)}.get(act.name, (-2.0, 4.0))
+    # the current point (and its label above it) always lies inside the frame
+    lo, hi = min(lo, a0 - 0.1 * (hi - lo), d0 - 0.1 * (hi - lo)), max(hi, a0 + 0.18 * (hi - lo), d0 + 0.18 * (hi - lo))
     fig = fg.figure(
         fg.line(zs, a, name="f(z)"),
         fg.line(zs, d, name="f′(z)", dash=True),
@@ -214,13 +221,26 @@ def neuron_point(activation: str, loss: str, x: float, w: float, y: float, b: An
     return loss_and_dL_dz(activation, loss, w * x + np.asarray(b, dtype=np.float64), y)
 
 
+def _step_labels(bs: list[float], width: float, gap: float = 0.05) -> list[str]:
+    """Number the visited b's, but only where a label has room: a step that lands within
+    ``gap``·width of an already numbered one stays unnumbered (the table lists every step).
+    The last one, the current b, is always numbered."""
+    labels = [""] * len(bs)
+    numbered: list[float] = []
+    for i in reversed(range(len(bs))):
+        if i == len(bs) - 1 or all(abs(bs[i] - b) > gap * width for b in numbered):
+            labels[i] = str(i)
+            numbered.append(bs[i])
+    return labels
+
+
 @explorer("loss-bias", controls=[
     select("setup", "Neuron", [(k, v[5]) for k, v in LOSS_SETUPS.items()], "linear-mse_half"),
     slider("lr", "Learning rate", 0.05, 3.0, 0.05, 0.3),
     slider("b0", "Starting b", -4.0, 4.0, 0.1, -2.5),
     stepper("steps", "Updates taken", 0, 30, 0),
 ])
-def _loss_bias(p: dict) -> dict:
+def _loss_bias(p: Params) -> View:
     act, loss, x, w, y, label = LOSS_SETUPS[p["setup"]]
     lr, k = p["lr"], p["steps"]
     bs = [p["b0"]]
@@ -248,7 +268,7 @@ def _loss_bias(p: dict) -> dict:
     # Every series is always present (empty when there is nothing to draw), so each keeps its
     # colour and legend entry from one step to the next.
     series.append(fg.arrow(visited[:-1], Lv[:-1], visited[1:], Lv[1:], name="updates taken"))
-    series.append(fg.dot(visited, Lv, name="b after each update", text=[str(i) for i in range(len(visited))]))
+    series.append(fg.dot(visited, Lv, name="b after each update", text=_step_labels(visited, hi - lo), r=3.5))
     inside = lo <= b_now <= hi
     series.append(fg.arrow([b_now] if inside else [], [L_now] if inside else [],
                            [b_next] if inside else [], [L_now - lr * g_now * g_now] if inside else [],
@@ -299,7 +319,7 @@ def batch_dZ(n: int) -> np.ndarray:
     b = np.zeros(N_OUT)
     Y = X @ np.array([[1.0, -0.5, 0.3], [0.2, 0.8, -1.0]]) + np.array([0.5, -0.3, 0.2])
     Z = X[:n] @ W + b
-    return LOSSES["mse_half"].dL_da(Z, Y[:n])  # linear output: dZ = dA
+    return np.asarray(LOSSES["mse_half"].dL_da(Z, Y[:n]), dtype=np.float64)  # linear output: dZ = dA
 
 
 REDUCTIONS = {
@@ -314,7 +334,7 @@ REDUCTIONS = {
     slider("n", "Batch size N", 1, 16, 1, 4),
     slider("lr", "Learning rate", 0.01, 1.0, 0.01, 0.1),
 ])
-def _batch_reduction(p: dict) -> dict:
+def _batch_reduction(p: Params) -> View:
     n = int(p["n"])
     dZ = batch_dZ(n)
     divisor = {"sum": 1, "mean": n, "torch-mean": n * N_OUT}[p["reduction"]]

@@ -28,6 +28,7 @@ Example, as written in a guide page::
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any, Iterable
 
 __all__ = [
@@ -124,12 +125,24 @@ def cell(x, y, fill, name: str = "", **style) -> dict:
     return _series("cell", name, style, x=x, y=y, fill=fill)
 
 
-class Figure(dict):
-    """A figure spec (a plain ``dict``) with a short repr, so a REPL line stays readable."""
+class Figure(dict[str, Any]):
+    """A figure spec (a plain ``dict``) with a short repr, so a REPL line stays readable.
+
+    In Jupyter it draws itself: ``_repr_svg_`` / ``_repr_html_`` render the same spec offline
+    with :func:`biasgrad.web.svg.render_svg` (the HTML adds the caption and the data table).
+    """
 
     def __repr__(self) -> str:
         n = len(self.get("series", []))
         return f"<Figure {self.get('title', '')!r}: {n} series>"
+
+    def _repr_svg_(self) -> str:
+        from .svg import render_svg
+        return render_svg(self)
+
+    def _repr_html_(self) -> str:
+        from .html_table import figure_html
+        return figure_html(self)
 
 
 def _pick(n: int, k: int = TABLE_MAX_ROWS) -> list[int]:
@@ -209,12 +222,24 @@ class collect:
         _collectors.remove(self.figures)
 
 
-def show(fig: dict) -> None:
-    """Display a figure under the example (in the page) or print a summary (plain Python)."""
+def _ipython_display() -> Any:
+    """IPython's ``display`` when running under a Jupyter kernel (never imports IPython itself)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or not hasattr(shell, "kernel"):
+        return None
+    from IPython.display import display
+    return display
+
+
+def show(fig: dict[str, Any]) -> None:
+    """Display a figure: under the example (in the page), as a chart (Jupyter), or a summary line."""
     if not isinstance(fig, dict) or "series" not in fig:
         raise TypeError("show() takes a figure made with biasgrad.web.figures.figure(...)")
     if _collectors:
         _collectors[-1].append(plain(fig))
+    elif (display := _ipython_display()) is not None:
+        display(fig if isinstance(fig, Figure) else Figure(fig))
     else:
         print(f"[figure {fig.get('title', '')!r}: {len(fig['series'])} series]")
 
