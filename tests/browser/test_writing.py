@@ -28,6 +28,7 @@ LAYOUT = """() => {
     const size = el => parseFloat(getComputedStyle(el).fontSize);
     const body = size(document.querySelector('article p'));
     const small = [...document.querySelectorAll('article .admonition p, article table:not([class]) td')]
+        .filter(el => !el.closest('.bg-figure, .bg-chart, .bg-example, [data-widget]'))
         .filter(el => Math.abs(size(el) - body) > 0.5).map(el => el.textContent.slice(0, 30));
     return {broken, orphans, small, count: document.querySelectorAll('article span.arithmatex').length};
 }"""
@@ -70,5 +71,5 @@ def test_the_benchmark_table_reads_on_a_phone(new_reader, site_url):
                 page: document.documentElement.scrollWidth <= window.innerWidth + 1};
     }""")
     assert got["scrolls"] and got["moved"] > 100, got
-    assert abs(got["after"] - got["before"]) < 1.5, got
+    assert -1 <= got["after"] <= got["before"] + 1, got   # the first column stays in view
     assert got["page"], got

@@ -56,7 +56,7 @@ def _num(v: Any) -> Any:
     return f if math.isfinite(f) else None
 
 
-def _col(values: Any) -> list:
+def _col(values: Any) -> list[Any]:
     if hasattr(values, "tolist") and not isinstance(values, (str, bytes)):
         values = values.tolist()
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
@@ -69,7 +69,7 @@ def _col(values: Any) -> list:
     return out
 
 
-def _series(mark: str, name: str, style: dict, **cols: Any) -> dict:
+def _series(mark: str, name: str, style: dict[str, Any], **cols: Any) -> dict[str, Any]:
     s: dict[str, Any] = {"name": str(name), "mark": mark}
     lengths = set()
     for key, values in cols.items():
@@ -82,12 +82,12 @@ def _series(mark: str, name: str, style: dict, **cols: Any) -> dict:
     return s
 
 
-def line(x, y, name: str = "", **style) -> dict:
+def line(x: Any, y: Any, name: str = "", **style: Any) -> dict[str, Any]:
     """A line through the points (x[i], y[i])."""
     return _series("line", name, style, x=x, y=y)
 
 
-def dot(x, y, name: str = "", text=None, **style) -> dict:
+def dot(x: Any, y: Any, name: str = "", text: Any = None, **style: Any) -> dict[str, Any]:
     """Dots at (x[i], y[i]); ``text`` labels each dot."""
     cols = {"x": x, "y": y}
     if text is not None:
@@ -95,32 +95,32 @@ def dot(x, y, name: str = "", text=None, **style) -> dict:
     return _series("dot", name, style, **cols)
 
 
-def area(x, y, name: str = "", **style) -> dict:
+def area(x: Any, y: Any, name: str = "", **style: Any) -> dict[str, Any]:
     """The area between y = 0 and the curve."""
     return _series("area", name, style, x=x, y=y)
 
 
-def bar(x, y, name: str = "", **style) -> dict:
+def bar(x: Any, y: Any, name: str = "", **style: Any) -> dict[str, Any]:
     """Bars of height y[i] at category (or number) x[i]."""
     return _series("bar", name, style, x=x, y=y)
 
 
-def rule_x(x, name: str = "", **style) -> dict:
+def rule_x(x: Any, name: str = "", **style: Any) -> dict[str, Any]:
     """Vertical rules at each x."""
     return _series("rule-x", name, style, x=x)
 
 
-def rule_y(y, name: str = "", **style) -> dict:
+def rule_y(y: Any, name: str = "", **style: Any) -> dict[str, Any]:
     """Horizontal rules at each y."""
     return _series("rule-y", name, style, y=y)
 
 
-def arrow(x, y, x2, y2, name: str = "", **style) -> dict:
+def arrow(x: Any, y: Any, x2: Any, y2: Any, name: str = "", **style: Any) -> dict[str, Any]:
     """Arrows from (x[i], y[i]) to (x2[i], y2[i])."""
     return _series("arrow", name, style, x=x, y=y, x2=x2, y2=y2)
 
 
-def cell(x, y, fill, name: str = "", **style) -> dict:
+def cell(x: Any, y: Any, fill: Any, name: str = "", **style: Any) -> dict[str, Any]:
     """A heat-map cell at category (x[i], y[i]) coloured by fill[i]."""
     return _series("cell", name, style, x=x, y=y, fill=fill)
 
@@ -158,7 +158,7 @@ def _fmt(v: Any) -> Any:
     return v
 
 
-def auto_table(series: list[dict], x_label: str, y_label: str) -> dict:
+def auto_table(series: list[dict[str, Any]], x_label: str, y_label: str) -> dict[str, Any]:
     """A small table of the numbers behind the series (downsampled for long lines)."""
     xy = [s for s in series if s["mark"] in ("line", "dot", "area", "bar")]
     if xy and all(s["x"] == xy[0]["x"] for s in xy):
@@ -178,9 +178,9 @@ def auto_table(series: list[dict], x_label: str, y_label: str) -> dict:
     return {"columns": cols, "rows": rows}
 
 
-def figure(*series: dict, title: str = "", caption: str = "", x_label: str = "x",
+def figure(*series: dict[str, Any], title: str = "", caption: str = "", x_label: str = "x",
            y_label: str = "y", x_type: str = "linear", y_type: str = "linear",
-           table: dict | None = None, id: str | None = None, **extra: Any) -> Figure:
+           table: dict[str, Any] | None = None, id: str | None = None, **extra: Any) -> Figure:
     """Assemble series into a figure spec.
 
     ``table`` defaults to a small table built from the series (at most 12 rows per line),
@@ -207,14 +207,14 @@ def figure(*series: dict, title: str = "", caption: str = "", x_label: str = "x"
 
 # ---- show(): collected by biasgrad.web.runner while an example runs ----------------------
 
-_collectors: list[list[dict]] = []
+_collectors: list[list[dict[str, Any]]] = []
 
 
 class collect:
     """Context manager used by the runner: figures passed to show() inside land in a list."""
 
-    def __enter__(self) -> list[dict]:
-        self.figures: list[dict] = []
+    def __enter__(self) -> list[dict[str, Any]]:
+        self.figures: list[dict[str, Any]] = []
         _collectors.append(self.figures)
         return self.figures
 

@@ -49,19 +49,19 @@ MAX_RECURSION = 10_000  # sys.setrecursionlimit() in a snippet is capped here (a
 __all__ = ["run_example", "split_last_expression", "FILENAME"]
 
 
-def split_last_expression(code: str, filename: str = FILENAME):
+def split_last_expression(code: str, filename: str = FILENAME) -> tuple[Any, Any]:
     """Compile ``code`` into (body, last): ``last`` is an eval code object if the final statement
     is an expression, else None. Raises SyntaxError with the snippet's line numbers."""
     tree = ast.parse(code, filename, "exec")
     last = None
     if tree.body and isinstance(tree.body[-1], ast.Expr):
-        expr = ast.Expression(tree.body.pop().value)
+        expr = ast.Expression(tree.body.pop().value)  # type: ignore[attr-defined]
         last = compile(expr, filename, "eval")
     body = compile(tree, filename, "exec")
     return body, last
 
 
-def _options(options: Any) -> dict:
+def _options(options: Any) -> dict[str, Any]:
     if options is None:
         return {}
     if hasattr(options, "to_py"):  # a JsProxy handed over by the worker
@@ -158,7 +158,7 @@ def _bounded_recursion(buffer: io.StringIO) -> Iterator[None]:
         real(before)
 
 
-def _format_error(exc: BaseException, code: str, earlier: str = "") -> dict:
+def _format_error(exc: BaseException, code: str, earlier: str = "") -> dict[str, Any]:
     """The snippet's frames only; ``earlier`` is the code of the earlier example a
     PRELUDE_FILENAME frame points into (for its source line)."""
     lines = code.splitlines()
@@ -214,7 +214,7 @@ def _warn(buffer: io.StringIO, message: Any, category: type, filename: str, line
     buffer.write(f"{where}{category.__name__}: {message}\n")
 
 
-def _quiet_floating_point():
+def _quiet_floating_point() -> contextlib.AbstractContextManager[Any]:
     """NumPy's floating-point warnings (divide, invalid, overflow) off, in both runtimes.
 
     Convention: WebAssembly has no floating-point exception flags, so NumPy in Pyodide never
@@ -256,7 +256,7 @@ def _prelude_error(exc: BaseException, code: str, title: str) -> dict[str, Any]:
             "traceback": "\n".join(lines), "depends_on": title}
 
 
-def run_example(code: str, options: Any = None) -> dict:
+def run_example(code: str, options: Any = None) -> dict[str, Any]:
     """Run one example; see the module docstring for the result."""
     opts = _options(options)
     _figures._counter = 0  # figure ids are the same in every runtime: fig-1, fig-2, …

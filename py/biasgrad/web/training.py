@@ -45,20 +45,20 @@ CONTROLS: list[dict[str, Any]] = [
     {"name": "hidden", "label": "hidden layer sizes", "kind": "text",
      "help": "comma-separated, e.g. 8 or 8, 6; empty for no hidden layer"},
     {"name": "activation", "label": "hidden activation", "kind": "select",
-     "options": list(ACTIVATION_CHOICES)},
+     "options": list[Any](ACTIVATION_CHOICES)},
     {"name": "epochs", "label": "epochs", "kind": "number", "step": "1"},
     {"name": "seed", "label": "seed", "kind": "number", "step": "1"},
 ]
 
 
-def _text(raw: dict, name: str) -> str:
+def _text(raw: dict[str, Any], name: str) -> str:
     value = raw.get(name, DEFAULTS[name])
     if value is None:
         value = ""
     return str(value).strip()
 
 
-def _number(raw: dict, name: str, errors: list, integer: bool = False) -> Any:
+def _number(raw: dict[str, Any], name: str, errors: list[Any], integer: bool = False) -> Any:
     text = _text(raw, name)
     try:
         value = float(text)
@@ -75,14 +75,14 @@ def _number(raw: dict, name: str, errors: list, integer: bool = False) -> Any:
     return int(value) if integer else value
 
 
-def parse_config(raw: dict | None) -> tuple[dict | None, list[dict]]:
+def parse_config(raw: dict[str, Any] | None) -> tuple[Any, list[dict[str, Any]]]:
     """Validate the widget's raw values; returns (config, errors), config None on error."""
     if raw is None:
         raw = {}
     if hasattr(raw, "to_py"):  # a JsProxy from the worker
         raw = raw.to_py()
     raw = dict(raw)
-    errors: list[dict] = []
+    errors: list[dict[str, Any]] = []
     lr = _number(raw, "lr", errors)
     epochs = _number(raw, "epochs", errors, integer=True)
     seed = _number(raw, "seed", errors, integer=True)
@@ -91,7 +91,7 @@ def parse_config(raw: dict | None) -> tuple[dict | None, list[dict]]:
         errors.append({"field": "activation",
                        "message": f"activation must be one of {', '.join(ACTIVATION_CHOICES)}, got {activation!r}"})
     hidden_text = _text(raw, "hidden")
-    hidden: list[int] | None = []
+    hidden: Any = []
     parts = [p.strip() for p in hidden_text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
     for part in parts:
         if not part.isdigit() or not LIMITS["units"][0] <= int(part) <= LIMITS["units"][1]:
@@ -113,7 +113,7 @@ def _layer_name(index: int, n_layers: int) -> str:
     return "output layer" if index == n_layers - 1 else f"hidden layer {index + 1}"
 
 
-def history_figures(history: dict, layers: list[int]) -> list[dict]:
+def history_figures(history: dict[str, Any], layers: list[int]) -> list[Any]:
     """Figure specs for one run: loss, accuracy, then bias values and bias gradients per layer.
 
     ``history`` holds per-epoch lists: ``loss``, ``train_accuracy``, ``test_accuracy``,
@@ -165,11 +165,11 @@ def iris_split() -> dict[str, np.ndarray]:
 
     X, y, _, _ = load_iris()
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=30, seed=0)
-    X_train, X_test, _, _ = standardize(X_train, X_test)
+    X_train, X_test, _, _ = standardize(X_train, X_test)  # type: ignore[assignment]
     return {"X_train": X_train, "X_test": X_test, "y_train": y_train, "y_test": y_test}
 
 
-def fit(config: dict) -> tuple[Any, dict, float]:
+def fit(config: dict[str, Any]) -> tuple[Any, dict[str, Any], float]:
     """Train a fresh Network for ``config``; return (network, history dict, elapsed seconds)."""
     from biasgrad import Network
 
@@ -200,7 +200,7 @@ def fit(config: dict) -> tuple[Any, dict, float]:
     return net, history, elapsed
 
 
-def summary_items(payload: dict) -> list[tuple[str, str, str]]:
+def summary_items(payload: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(key, label, text) rows for the widget's readout, the same at build time and in the browser."""
     s = payload["summary"]
     return [
@@ -213,7 +213,7 @@ def summary_items(payload: dict) -> list[tuple[str, str, str]]:
     ]
 
 
-def train_iris(raw: dict | None = None) -> dict:
+def train_iris(raw: dict[str, Any] | None = None) -> dict[str, Any]:
     """Validate the widget's values, train, and return the payload (module docstring)."""
     config, errors = parse_config(raw)
     if errors:
