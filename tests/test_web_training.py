@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import pathlib
-import time
+import math
 
 import numpy as np
 import pytest
@@ -144,13 +144,11 @@ def test_deterministic():
         assert fa["series"] == fb["series"]
 
 
-def test_default_run_is_fast():
-    """Assert the default run takes well under a second in CPython (it runs on every Train click)."""
-    training.train_iris(dict(training.DEFAULTS))  # warm imports
-    start = time.perf_counter()
+def test_default_run_reports_its_own_time():
+    """Assert the payload states the run's measured time (speed is measured by tools/bench.py, not asserted)."""
     p = training.train_iris(dict(training.DEFAULTS))
-    assert time.perf_counter() - start < 1.0
-    assert 0 < p["summary"]["elapsed_ms"] < 1000
+    elapsed = p["summary"]["elapsed_ms"]
+    assert isinstance(elapsed, (int, float)) and math.isfinite(elapsed) and elapsed > 0
 
 
 # ---- settings the reader can change ---------------------------------------------------------
