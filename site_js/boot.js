@@ -8,6 +8,7 @@
 // old page's DOM alive.
 
 import { releaseSwappedPage } from "./theme_leaks.js";
+import { mountScrollRegions } from "./scroll_regions.js";
 import { loadKatex, loadKatexStyles, renderArithmatex, unrenderedMath } from "./vendor.js";
 
 const HERE = import.meta.url;
@@ -57,6 +58,7 @@ async function mountView() {
     import(new URL("./saved-python.js", HERE).href).then((m) => m.mountSavedPythonNote(content))
       .catch((error) => console.warn("saved-Python note:", error.message));
   }
+  keep(mine, mountScrollRegions(content));
   if (hasMath) {
     loadKatex().then((katex) => renderArithmatex(katex, content)).catch((error) => console.warn(error.message));
   }
