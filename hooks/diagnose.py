@@ -78,7 +78,7 @@ def render_diagnose(uid: str, root: str) -> str:
         f'<div class="bg-diagnose" data-widget="diagnose" data-state="static" id="{uid}" data-root="{_esc(root)}">'
         f'<form class="bg-diagnose__form" data-controls>'
         f'<label class="bg-diagnose__label" for="{uid}-code">Your <code>bias_gradient(X, W, b, Y)</code></label>'
-        f'<div class="bg-diagnose__static highlight" data-code><pre><code>{_highlight(STARTER)}</code></pre></div>'
+        f'<div class="bg-diagnose__static highlight" data-code><pre id="{uid}-starter"><code>{_highlight(STARTER)}</code></pre></div>'
         f'<textarea id="{uid}-code" name="code" data-source hidden spellcheck="false" autocapitalize="off" '
         f'autocomplete="off" rows="{rows}">\n{_esc(STARTER)}</textarea>'
         f'<div class="bg-diagnose__menus">{menus}</div>'
@@ -92,7 +92,7 @@ def render_diagnose(uid: str, root: str) -> str:
         f'<div class="bg-diagnose__compare" data-compare hidden></div>'
         f'<div class="bg-diagnose__charts" data-charts></div>'
         f'<details class="bg-diagnose__stdout" data-stdout hidden><summary>Printed by your code</summary>'
-        f'<pre><code></code></pre></details>'
+        f'<pre id="{uid}-stdout"><code></code></pre></details>'
         f'</div>')
 
 

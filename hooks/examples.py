@@ -119,20 +119,24 @@ def render_figure(spec: dict, chart_id: str) -> str:
 
 
 def render_output(result: dict, example_id: str) -> str:
-    """The pre-rendered output of one run (the same structure example.js writes after a run)."""
+    """The pre-rendered output of one run (the same structure example.js writes after a run).
+
+    Each output ``<pre>`` has its own id: Material's copy button targets ``#__code_<closest id>``,
+    which would otherwise be the example's, so a "Printed" block's button copied the code.
+    """
     parts = []
     if result.get("stdout"):
         parts.append('<div class="bg-exout bg-exout--stdout"><span class="bg-exout__label">Printed</span>'
-                     f'<pre data-stream="stdout"><code>{_esc(result["stdout"].rstrip())}</code></pre></div>')
+                     f'<pre id="{_esc(example_id)}-stdout" data-stream="stdout"><code>{_esc(result["stdout"].rstrip())}</code></pre></div>')
     if result.get("result") is not None:
         parts.append('<div class="bg-exout bg-exout--result"><span class="bg-exout__label">Value of the last line</span>'
-                     f'<pre data-stream="result"><code>{_esc(result["result"])}</code></pre></div>')
+                     f'<pre id="{_esc(example_id)}-result" data-stream="result"><code>{_esc(result["result"])}</code></pre></div>')
     err = result.get("error")
     if err:
         kind = "expected" if result.get("ok") else "error"
         label = f"Raises {err['type']}, as intended" if result.get("ok") else "Error"
         parts.append(f'<div class="bg-exout bg-exout--{kind}"><span class="bg-exout__label">{_esc(label)}</span>'
-                     f'<pre data-stream="error"><code>{_esc(err["traceback"])}</code></pre></div>')
+                     f'<pre id="{_esc(example_id)}-error" data-stream="error"><code>{_esc(err["traceback"])}</code></pre></div>')
     for i, spec in enumerate(result.get("figures", [])):
         parts.append(render_figure(spec, f"{example_id}-fig{i + 1}"))
     if not parts:

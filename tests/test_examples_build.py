@@ -125,8 +125,8 @@ def test_example_html_follows_the_contract():
                        "data-action": "run"}) in tags.tags
     assert any(t == "textarea" and "data-source" in a for t, a in tags.tags)
     assert 'print(&quot;a &lt; b&quot;)' in html  # source escaped in the textarea
-    assert '<pre data-stream="stdout"><code>a &lt; b</code></pre>' in html
-    assert '<pre data-stream="result"><code>42</code></pre>' in html
+    assert '<pre id="page-ex1-stdout" data-stream="stdout"><code>a &lt; b</code></pre>' in html
+    assert '<pre id="page-ex1-result" data-stream="result"><code>42</code></pre>' in html
     assert any("data-chart" in a for t, a in tags.tags)
     spec = json.loads(htmlmod.unescape(re.search(r'data-figure-spec="([^"]*)"', html).group(1)))
     assert spec["title"] == "T" and spec["series"][0]["y"] == [2, 3]
@@ -154,7 +154,7 @@ def test_session_examples_share_state_in_order():
         k + 22
         ```
         """))
-    assert '<pre data-stream="result"><code>42</code></pre>' in html
+    assert '<pre id="page-ex3-result" data-stream="result"><code>42</code></pre>' in html
     assert html.count('data-session="s"') == 2
 
 
