@@ -56,6 +56,7 @@ async function mountView() {
     const { runtime } = await import(new URL("./runtime.js", HERE).href);
     runtime();
     import(new URL("./saved-python.js", HERE).href).then((m) => m.mountSavedPythonNote(content))
+      .then((cleanup) => keep(mine, cleanup))
       .catch((error) => console.warn("saved-Python note:", error.message));
   }
   keep(mine, mountScrollRegions(content));

@@ -78,4 +78,6 @@ export async function mountSavedPythonNote(content) {
   globalThis.addEventListener?.("biasgrad:snapshot", update);
   // after the status line (outside its aria-live region, so it is not announced on every change)
   (status.closest("[data-bar]") || status).insertAdjacentElement("afterend", note);
+  // boot.js mount contract: the page-wide listener goes when Material swaps the page
+  return () => globalThis.removeEventListener?.("biasgrad:snapshot", update);
 }
