@@ -76,6 +76,9 @@ def test_a_guide_link_opens_the_entry(reader, site_url, site_dir):
     fragment = urlsplit(page.url).fragment
     entry = page.locator(f'[id="{fragment}"]')
     entry.wait_for(state="visible")
+    # Material scrolls to the fragment once the new page is laid out: wait for that, then measure.
+    page.wait_for_function("""id => { const r = document.getElementById(id)?.getBoundingClientRect();
+        return r && r.top >= 0 && r.top < innerHeight; }""", arg=fragment, timeout=10_000)
     box = entry.bounding_box()
     assert box and 0 <= box["y"] < page.viewport_size["height"], f"{fragment} is not scrolled into view: {box}"
     assert code.split("(")[0].split(".")[-1] in entry.inner_text()
