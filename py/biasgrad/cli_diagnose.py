@@ -16,21 +16,13 @@ from typing import Sequence
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .cli import _Parser, _UsageError  # one parser that reports usage errors as exit 2
 from .diagnose import MISTAKES, LayerDiagnosis, diagnose_layer
 from .diagnose.source import load_bias_gradient
 from .errors import BiasgradError
 from .losses import LOSSES
 
 __all__ = ["main", "render_verdict"]
-
-
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(message)
 
 
 def _parser() -> argparse.ArgumentParser:
