@@ -86,6 +86,17 @@ def site_url(site_dir, site_port):
     server.shutdown()
 
 
+@pytest.fixture
+def faulty(site_dir):
+    """A server of the built site that can fail, stall or corrupt files on demand (faults.py)."""
+    from faults import serve_faulty
+
+    server, url = serve_faulty(site_dir)
+    yield server, url
+    server.release.set()
+    server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def playwright_instance():
     sync_api = pytest.importorskip("playwright.sync_api")

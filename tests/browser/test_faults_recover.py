@@ -8,7 +8,7 @@ request routing, because Playwright turns the HTTP cache off whenever routing is
 from __future__ import annotations
 
 import pytest
-from faults import Fault, serve_faulty
+from faults import Fault
 from helpers import outputs, wait_ready, wait_state
 
 from biasgrad.web.calculator import DEFAULTS, calculate
@@ -17,14 +17,6 @@ pytestmark = pytest.mark.browser
 
 CALC = '[data-widget="calculator"]'
 LOAD_MS = 240_000  # a full load on a busy 2-core machine takes up to ~90 s
-
-
-@pytest.fixture
-def faulty(site_dir):
-    server, url = serve_faulty(site_dir)
-    yield server, url
-    server.release.set()
-    server.shutdown()
 
 
 def cached_context(browser):

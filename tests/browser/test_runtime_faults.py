@@ -10,21 +10,13 @@ import json
 import time
 
 import pytest
-from faults import Fault, serve_faulty
+from faults import Fault
 from helpers import wait_ready, wait_state
 
 pytestmark = pytest.mark.browser
 
 CALC = '[data-widget="calculator"]'
 WASM = "pyodide.asm.wasm"
-
-
-@pytest.fixture
-def faulty(site_dir):
-    server, url = serve_faulty(site_dir)
-    yield server, url
-    server.release.set()
-    server.shutdown()
 
 
 @pytest.fixture
