@@ -11,7 +11,10 @@ The hook reads what ``hooks/examples.py`` already produced and changes none of i
   figure specs in ``data-figure-spec``; they become the cells' saved outputs (figures as the
   offline SVG of :mod:`biasgrad.web.svg`), and ``metadata.biasgrad`` keeps stdout and result as
   text, which ``tests/browser/test_notebooks.py`` compares with a fresh nbclient run;
-* ``raises="…"`` examples are tagged ``raises-exception`` so "Run all" goes on past them.
+* ``raises="…"`` examples are tagged ``raises-exception`` so "Run all" goes on past them;
+* a notebook runs every cell in one namespace, the site runs each session apart: a page whose
+  session example would print other output after an unrelated example rebound one of its names
+  fails the build, naming the example and the names (:func:`namespace_clashes`).
 
 The prose is the page's Markdown with the site-only syntax turned into plain Markdown: links to
 other pages become absolute URLs on ``site_url``, admonitions become block quotes, widgets a note.
@@ -19,6 +22,7 @@ other pages become absolute URLs on ``site_url``, admonitions become block quote
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import posixpath
@@ -162,6 +166,114 @@ def examples_in(page_html: str) -> list[dict[str, Any]]:
     return parser.examples
 
 
+class _TopLevelNames(ast.NodeVisitor):
+    """The names a cell binds in its module namespace, and the names it reads anywhere."""
+
+    def __init__(self) -> None:
+        self.bound: set[str] = set()
+        self.read: set[str] = set()
+        self.local = 0              # > 0 inside a function, lambda or comprehension body
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load):
+            self.read.add(node.id)
+        elif not self.local:
+            self.bound.add(node.id)
+
+    def _scope(self, node: ast.AST, name: str | None = None) -> None:
+        if name and not self.local:
+            self.bound.add(name)
+        self.local += 1
+        self.generic_visit(node)
+        self.local -= 1
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self._scope(node, node.name)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        self._scope(node, node.name)
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self._scope(node, node.name)
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self._scope(node)
+
+    def visit_ListComp(self, node: ast.ListComp) -> None:
+        self._scope(node)
+
+    visit_SetComp = visit_GeneratorExp = visit_ListComp  # type: ignore[assignment]
+
+    def visit_DictComp(self, node: ast.DictComp) -> None:
+        self._scope(node)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        """Imports rebind a name to the same module or object: no clash, so not counted."""
+
+    visit_ImportFrom = visit_Import  # type: ignore[assignment]
+
+
+def _names(source: str) -> _TopLevelNames:
+    names = _TopLevelNames()
+    try:
+        names.visit(ast.parse(source))
+    except SyntaxError:
+        pass
+    return names
+
+
+def rebound_names(examples: list[dict[str, Any]]) -> dict[int, tuple[list[str], str]]:
+    """Session examples that read a name their session bound, rebound in between by another example.
+
+    {index: (names, the id of the example that rebound the last of them)}. Static and cheap;
+    whether the value really differs is for :func:`namespace_clashes` to run and see.
+    """
+    last: dict[str, dict[str, Any]] = {}            # name -> the example that bound it last
+    by_session: dict[str, set[str]] = {}            # session -> names its examples bound
+    found: dict[int, tuple[list[str], str]] = {}
+    for i, ex in enumerate(examples):
+        names = _names(ex["source"])
+        session = ex["session"]
+        if session:
+            hit = [n for n in sorted(names.read - names.bound) if n in by_session.get(session, set())
+                   and n in last and last[n]["session"] != session]
+            if hit:
+                found[i] = (hit, last[hit[-1]]["id"])
+            by_session.setdefault(session, set()).update(names.bound)
+        for name in names.bound:
+            last[name] = ex
+    return found
+
+
+def namespace_clashes(examples: list[dict[str, Any]]) -> list[str]:
+    """Examples that would print other output in a notebook than on the site, each named.
+
+    On the site an example of a ``session`` runs after its own session's examples only, and any
+    other example in a fresh namespace. A notebook runs every cell in one namespace, top to
+    bottom, so an unrelated example that rebinds ``a`` changes what a later session example sees.
+    Each candidate from :func:`rebound_names` is run the notebook's way (every earlier example
+    as its prelude) and its stdout and result compared with the site's.
+    """
+    from biasgrad.web.runner import run_example
+
+    clashes = []
+    for i, (names, other) in rebound_names(examples).items():
+        ex = examples[i]
+        prelude = [{"code": e["source"], "title": e["id"], "raises": e["raises"]} for e in examples[:i]]
+        as_notebook = run_example(ex["source"], {"prelude": prelude, "raises": ex["raises"]})
+        site = (ex["stdout"] or "").rstrip().splitlines() + [ex["result"] or ""]
+        notebook = (as_notebook["stdout"] or "").rstrip().splitlines() + [as_notebook["result"] or ""]
+        if not as_notebook["ok"] and not ex["raises"]:
+            notebook.append((as_notebook["error"] or {}).get("message", "an error"))
+        if site != notebook:
+            first = next((f"site {x!r}, notebook {y!r}" for x, y in zip(site, notebook) if x != y),
+                         "a different number of lines")
+            clashes.append(f"example {ex['id']} (session {ex['session']!r}) reads {', '.join(names)}, "
+                           f"rebound in between by another example (last: {other}), and would print "
+                           f"other output in one notebook namespace ({first}); rename them there")
+    return clashes
+
+
 def _outputs(ex: dict[str, Any]) -> list[Any]:
     if str(ROOT / "py") not in sys.path:
         sys.path.insert(0, str(ROOT / "py"))
@@ -189,6 +301,10 @@ def build_notebook(title: str, page_url: str, site_url: str, markdown: str, page
     if len(examples) != len(codes):
         raise PluginError(f"{src}: notebook: {len(codes)} ```python run fences in the Markdown but "
                           f"{len(examples)} examples in the page")
+    clashes = namespace_clashes(examples)
+    if clashes:
+        raise PluginError(f"{src}: notebook: its examples would run differently in one Jupyter "
+                          "namespace: " + "; ".join(clashes))
     url = urljoin(site_url, page_url)
     cells = [_v4.new_markdown_cell(
         f"*This notebook is the page “{title}” of the biasgrad guide ({url}). "

@@ -89,15 +89,7 @@ def test_notebook_holds_the_page(site_dir, stem):
 _timings: dict[str, float] = {}
 
 
-# Known defect (open, issue 12): a notebook runs every example in one namespace, the build runs
-# each outside its session in a fresh one, so on one-neuron a later example of the "neuron" session
-# sees the arrays an unrelated example left in `a`. Strict: the test fails once it is fixed.
-KNOWN_SHARED_NAMESPACE = {"one-neuron"}
-
-
-@pytest.mark.parametrize("stem", [pytest.param(s, marks=pytest.mark.xfail(
-    strict=True, reason="examples share one notebook namespace (see KNOWN_SHARED_NAMESPACE)"))
-    if s in KNOWN_SHARED_NAMESPACE else s for s in GUIDE_PAGES])
+@pytest.mark.parametrize("stem", GUIDE_PAGES)
 def test_notebook_runs_top_to_bottom_like_the_build(site_dir, kernel_name, tmp_path, stem):
     nb = nbformat.read(notebook_path(site_dir, stem), as_version=4)
     saved = [(c.metadata.biasgrad, c.outputs) for c in nb.cells if "example" in c.get("metadata", {}).get("biasgrad", {})]
