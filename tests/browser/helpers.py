@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 READY_TIMEOUT_MS = 90_000
+CALC = '[data-widget="calculator"]'
 
 
 def wait_state(root, state: str, timeout: float = READY_TIMEOUT_MS) -> None:
@@ -49,3 +50,22 @@ def outputs(root) -> dict[str, str]:
     return root.evaluate(
         "root => Object.fromEntries([...root.querySelectorAll('[data-output]')]"
         ".map(o => [o.dataset.output, o.dataset.value]))")
+
+
+def live_calculator(browser, site_url: str, *, clipboard: bool = False):
+    """A reader's page with the home calculator live (Python loaded once), for a module fixture.
+
+    A generator: yields the calculator's root, then checks the reader's console and closes.
+    """
+    from conftest import check_reader, open_reader
+
+    recorder = open_reader(browser, viewport={"width": 1280, "height": 900})
+    if clipboard:
+        recorder.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
+    recorder.page.goto(site_url)
+    root = recorder.page.locator(CALC).first
+    wait_ready(root)
+    yield root
+    check_reader(recorder)
+    recorder.context.close()
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from helpers import outputs, set_inputs, wait_ready, wait_state, wait_update
+from helpers import CALC, live_calculator, outputs, set_inputs, wait_ready, wait_state, wait_update
 
 from biasgrad.web.calculator import DEFAULTS, calculate
 
@@ -13,7 +13,6 @@ pytestmark = pytest.mark.browser
 
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "softplus")
 LOSSES = ("mse_half", "mse", "bce", "bce_logits")
-CALC = '[data-widget="calculator"]'
 
 
 ULPS = 4
@@ -47,15 +46,7 @@ def assert_same(shown: dict[str, str], expected: dict[str, float | None]) -> Non
 @pytest.fixture(scope="module")
 def live(browser, site_url):
     """One page with a live calculator, shared by the value checks (loading Python once)."""
-    from conftest import check_reader, open_reader
-
-    recorder = open_reader(browser, viewport={"width": 1280, "height": 900})
-    recorder.page.goto(site_url)
-    root = recorder.page.locator(CALC).first
-    wait_ready(root)
-    yield root
-    check_reader(recorder)
-    recorder.context.close()
+    yield from live_calculator(browser, site_url)
 
 
 def test_reaches_ready_with_one_runtime(reader_page, site_url):

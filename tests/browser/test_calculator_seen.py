@@ -6,13 +6,12 @@ from __future__ import annotations
 
 
 import pytest
-from helpers import outputs, set_inputs, wait_ready, wait_update
+from helpers import CALC, live_calculator, outputs, set_inputs, wait_ready, wait_update
 
 from biasgrad.web.calculator import DEFAULTS, LOSS_TIP, calculate
 
 pytestmark = pytest.mark.browser
 
-CALC = '[data-widget="calculator"]'
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "softplus")
 LOSSES = ("mse_half", "mse", "bce", "bce_logits")
 
@@ -66,16 +65,7 @@ def assert_marks_inside(svg, where: str) -> None:
 
 @pytest.fixture(scope="module")
 def home(browser, site_url):
-    from conftest import check_reader, open_reader
-
-    recorder = open_reader(browser, viewport={"width": 1280, "height": 900})
-    recorder.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
-    recorder.page.goto(site_url)
-    root = recorder.page.locator(CALC).first
-    wait_ready(root)
-    yield root
-    check_reader(recorder)
-    recorder.context.close()
+    yield from live_calculator(browser, site_url, clipboard=True)
 
 
 # Pyodide's libm may differ from CPython's by a few ulps (the cross-runtime test allows 2e-12).
