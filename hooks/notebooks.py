@@ -166,6 +166,12 @@ def examples_in(page_html: str) -> list[dict[str, Any]]:
     return parser.examples
 
 
+def _checkout_py_on_path() -> None:
+    """Import biasgrad from this checkout's py/ (the same code the examples ran with)."""
+    if str(ROOT / "py") not in sys.path:
+        sys.path.insert(0, str(ROOT / "py"))
+
+
 class _TopLevelNames(ast.NodeVisitor):
     """The names a cell binds in its module namespace, and the names it reads anywhere."""
 
@@ -254,6 +260,7 @@ def namespace_clashes(examples: list[dict[str, Any]]) -> list[str]:
     Each candidate from :func:`rebound_names` is run the notebook's way (every earlier example
     as its prelude) and its stdout and result compared with the site's.
     """
+    _checkout_py_on_path()
     from biasgrad.web.runner import run_example
 
     clashes = []
@@ -275,8 +282,7 @@ def namespace_clashes(examples: list[dict[str, Any]]) -> list[str]:
 
 
 def _outputs(ex: dict[str, Any]) -> list[Any]:
-    if str(ROOT / "py") not in sys.path:
-        sys.path.insert(0, str(ROOT / "py"))
+    _checkout_py_on_path()
     from biasgrad.web.figures import Figure
 
     outs: list[Any] = []
