@@ -9,6 +9,7 @@
 
 import { releaseSwappedPage } from "./theme_leaks.js";
 import { mountScrollRegions } from "./scroll_regions.js";
+import { followFragmentLinks } from "./fragment_link.js";
 import { loadKatex, loadKatexStyles, renderArithmatex, unrenderedMath } from "./vendor.js";
 
 const HERE = import.meta.url;
@@ -91,6 +92,7 @@ document.addEventListener("submit", (event) => {
 });
 
 if (globalThis.document$ && typeof globalThis.document$.subscribe === "function") {
+  followFragmentLinks(globalThis.document$);
   globalThis.document$.subscribe(() => {
     unmountView();
     mountView().catch((error) => console.error(error));
