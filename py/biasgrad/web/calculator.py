@@ -22,7 +22,9 @@ import math
 from typing import Any
 from urllib.parse import urlencode
 
+from ..activations import ACTIVATIONS
 from ..errors import BiasgradError
+from ..losses import LOSSES
 from ..inputs import check_lr, parse_activation, parse_loss, parse_number
 from . import calculator_figure
 from .calculator_code import code_views
@@ -35,20 +37,10 @@ NUMERIC = ("x", "w", "b", "y", "lr")
 DEFAULTS = {"x": "1.5", "w": "0.8", "b": "0.1", "y": "1", "activation": "sigmoid",
             "loss": "mse_half", "lr": "0.5"}
 
-ACTIVATION_LABELS = {
-    "linear": "linear  a = z",
-    "sigmoid": "sigmoid  σ(z)",
-    "tanh": "tanh",
-    "relu": "ReLU  max(0, z)",
-    "leaky_relu": "leaky ReLU",
-    "softplus": "softplus  ln(1 + eᶻ)",
-}
-LOSS_LABELS = {
-    "mse_half": "half squared error  ½(a − y)²",
-    "mse": "squared error  (a − y)²",
-    "bce": "binary cross-entropy (BCE)",
-    "bce_logits": "BCE on logits (a read as a logit)",
-}
+#: The menus' labels, from the classes (their one home).
+ACTIVATION_LABELS = {name: ACTIVATIONS[name].menu_label
+                     for name in ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "softplus")}
+LOSS_LABELS = {name: LOSSES[name].menu_label for name in ("mse_half", "mse", "bce", "bce_logits")}
 #: Shown next to the loss menu from the start, not only after a wrong pair is chosen.
 LOSS_TIP = "BCE belongs with a sigmoid output (then dL/db = a − y)."
 
@@ -73,32 +65,6 @@ OUTPUT_KEYS = tuple(key for key, *_ in OUTPUTS)
 
 
 # ---- substituted formulas ---------------------------------------------------------------
-
-_ACT_TEX = {"linear": "{z}", "sigmoid": r"\sigma({z})", "tanh": r"\tanh({z})",
-            "relu": r"\max(0,\ {z})", "leaky_relu": r"\max({alpha} \cdot {zp},\ {z})",
-            "softplus": r"\ln(1 + e^{{{z}}})"}
-_ACT_TXT = {"linear": "{z}", "sigmoid": "σ({z})", "tanh": "tanh({z})", "relu": "max(0, {z})",
-            "leaky_relu": "max({alpha}·{zp}, {z})", "softplus": "ln(1 + e^{z})"}
-_DADZ_TEX = {"linear": "1", "sigmoid": r"a(1-a) = {a}\,(1 - {a})", "tanh": r"1 - a^2 = 1 - {ap}^2",
-             "relu": r"[z > 0] = [{z} > 0]", "leaky_relu": r"\begin{{cases}}1 & z > 0\\ \alpha & z \le 0\end{{cases}}",
-             "softplus": r"\sigma(z) = \sigma({z})"}
-_DADZ_TXT = {"linear": "1", "sigmoid": "a(1 − a) = {a}·(1 − {a})", "tanh": "1 − a² = 1 − {ap}²",
-             "relu": "[z > 0] = [{z} > 0]", "leaky_relu": "1 if z > 0 else α",
-             "softplus": "σ(z) = σ({z})"}
-_LOSS_TEX = {"mse_half": r"\tfrac12 (a - y)^2 = \tfrac12 ({a} - {yp})^2",
-             "mse": r"(a - y)^2 = ({a} - {yp})^2",
-             "bce": r"-[y \ln a + (1-y)\ln(1-a)] = -[{y} \ln {a} + (1 - {y}) \ln(1 - {a})]",
-             "bce_logits": r"\max(z,0) - y\,z + \ln(1 + e^{{-|z|}}) = \max({z},0) - {y} \cdot {zp} + \ln(1 + e^{{-|{z}|}})"}
-_LOSS_TXT = {"mse_half": "½(a − y)² = ½({a} − {yp})²", "mse": "(a − y)² = ({a} − {yp})²",
-             "bce": "−[y ln a + (1 − y) ln(1 − a)] = −[{y} ln {a} + (1 − {y}) ln(1 − {a})]",
-             "bce_logits": "max(z, 0) − y·z + ln(1 + e^(−|z|)) = max({z}, 0) − {y}·{zp} + ln(1 + e^(−|{z}|))"}
-_DLDA_TEX = {"mse_half": "a - y = {a} - {yp}", "mse": "2(a - y) = 2({a} - {yp})",
-             "bce": r"\frac{{a - y}}{{a(1-a)}} = \frac{{{a} - {yp}}}{{{a}\,(1 - {a})}}",
-             "bce_logits": r"\text{{not used: this loss takes }} z"}
-_DLDA_TXT = {"mse_half": "a − y = {a} − {yp}", "mse": "2(a − y) = 2({a} − {yp})",
-             "bce": "(a − y) / (a(1 − a)) = ({a} − {yp}) / ({a}·(1 − {a}))",
-             "bce_logits": "not used: this loss takes z"}
-
 
 def _substitute(v: dict[str, float | None], inp: dict[str, float], act: str, loss: str,
                 alpha: float | None, clipped: bool = False, linked: bool = False) -> tuple[dict[str, str], dict[str, str]]:
@@ -129,20 +95,18 @@ def _substitute(v: dict[str, float | None], inp: dict[str, float], act: str, los
 
     tex["z"] = rf"z = w\,x + b = {t('w')} \cdot {t('x', True)} + {t('b', True)} = {t('z')}"
     txt["z"] = f"z = w·x + b = {p('w')}·{p('x', True)} + {p('b', True)} = {p('z')}"
-    tex["a"] = "a = " + _ACT_TEX[act].format(**nums_tex) + f" = {t('a')}"
-    txt["a"] = "a = " + _ACT_TXT[act].format(**nums_txt) + f" = {p('a')}"
-    tex["loss"] = "L = " + _LOSS_TEX[loss].format(**loss_tex) + f" = {t('loss')}"
-    txt["loss"] = "L = " + _LOSS_TXT[loss].format(**loss_txt) + f" = {p('loss')}"
+    activation, loss_fn = ACTIVATIONS[act], LOSSES[loss]  # each formula's one home is its class
+    tex["a"] = "a = " + activation.with_numbers[0].format(**nums_tex) + f" = {t('a')}"
+    txt["a"] = "a = " + activation.with_numbers[1].format(**nums_txt) + f" = {p('a')}"
+    tex["loss"] = "L = " + loss_fn.with_numbers[0].format(**loss_tex) + f" = {t('loss')}"
+    txt["loss"] = "L = " + loss_fn.with_numbers[1].format(**loss_txt) + f" = {p('loss')}"
     tail_t, tail_p = (f" = {t('dL_da')}", f" = {p('dL_da')}") if v.get("dL_da") is not None else ("", "")
-    dlda_tex, dlda_txt = _DLDA_TEX[loss], _DLDA_TXT[loss]
-    if loss == "bce" and inp.get("y") in (0.0, 1.0):  # the module's exact forms (no 0/0 at a = y)
-        dlda_tex = (r"\frac{{1}}{{1-a}} = \frac{{1}}{{1 - {a}}}" if inp["y"] == 0.0
-                    else r"-\frac{{1}}{{a}} = -\frac{{1}}{{{a}}}")
-        dlda_txt = "1/(1 − a) = 1/(1 − {a})" if inp["y"] == 0.0 else "−1/a = −1/{a}"
+    dlda_tex, dlda_txt = loss_fn.derivative_with_numbers_at(inp["y"])
     tex["dL_da"] = r"\frac{\partial L}{\partial a} = " + dlda_tex.format(**loss_tex) + tail_t
     txt["dL_da"] = "∂L/∂a = " + dlda_txt.format(**loss_txt) + tail_p
-    tex["da_dz"] = r"\frac{\partial a}{\partial z} = " + _DADZ_TEX[act].format(**nums_tex) + f" = {t('da_dz')}"
-    txt["da_dz"] = "∂a/∂z = " + _DADZ_TXT[act].format(**nums_txt) + f" = {p('da_dz')}"
+    tex["da_dz"] = (r"\frac{\partial a}{\partial z} = " + activation.derivative_with_numbers[0].format(**nums_tex)
+                    + f" = {t('da_dz')}")
+    txt["da_dz"] = "∂a/∂z = " + activation.derivative_with_numbers[1].format(**nums_txt) + f" = {p('da_dz')}"
     tex["dz_db"] = r"\frac{\partial z}{\partial b} = \frac{\partial}{\partial b}(w\,x + b) = 1"
     txt["dz_db"] = "∂z/∂b = ∂(w·x + b)/∂b = 1"
     tex["dL_dz"] = (r"\frac{\partial L}{\partial z} = \frac{\partial L}{\partial a}\cdot\frac{\partial a}{\partial z}"
