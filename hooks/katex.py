@@ -81,11 +81,6 @@ def _strip(body: str) -> tuple[str, bool]:
     return text, False
 
 
-def render_tex(items: list[tuple[str, bool]]) -> list[str | None]:
-    """Render TeX strings (for other hooks, e.g. the calculator's formulas)."""
-    return renderer().render_many(items)
-
-
 def on_page_content(html_text, page, config, files, **kwargs):
     matches = list(MATH.finditer(html_text))
     if not matches:
