@@ -85,7 +85,7 @@ def test_one_neuron_numbers(pages):
 
     text, _ = pages["guide/one-neuron"]
     r = neuron_report(x=1.5, w=0.8, b=-0.5, y=1.0, activation="sigmoid", loss="mse_half")
-    assert f"$({r.a:.6f} - 1)\\cdot {r.a:.6f} \\cdot {1 - r.a:.6f} = {r.dL_db:.6f}$" in text
+    assert f"({r.a:.6f} - 1)\\cdot {r.a:.6f} \\cdot {1 - r.a:.6f} = {r.dL_db:.6f}." in text
     f = ACTIVATIONS["sigmoid"]
     half = LOSSES["mse_half"].dL_da(f.value(-8.0), 1.0) * f.derivative(-8.0)
     bce = LOSSES["bce_logits"].dL_dz(-8.0, 1.0)

@@ -1,5 +1,6 @@
 """The guide's writing as a phone reader sees it (390 px): inline math stays on one line, and no
-line starts with the punctuation that follows a formula; admonition and table text are body size."""
+line starts with the punctuation that follows a formula; admonition and table text are body size;
+no page scrolls sideways (wide code, tables and display math scroll inside their own box)."""
 
 from __future__ import annotations
 
@@ -30,14 +31,27 @@ LAYOUT = """() => {
     const small = [...document.querySelectorAll('article .admonition p, article table:not([class]) td')]
         .filter(el => !el.closest('.bg-figure, .bg-chart, .bg-example, [data-widget]'))
         .filter(el => Math.abs(size(el) - body) > 0.5).map(el => el.textContent.slice(0, 30));
-    return {broken, orphans, small, count: document.querySelectorAll('article span.arithmatex').length};
+    // What sticks out of the page: an element past the right edge with no clipping box around it.
+    const wide = [];
+    for (const e of document.querySelectorAll('body *')) {
+        const r = e.getBoundingClientRect();
+        if (r.right <= innerWidth + 1 || r.width === 0) continue;
+        let box = e.parentElement, held = false;
+        for (; box && box !== document.body; box = box.parentElement) {
+            if (getComputedStyle(box).overflowX !== 'visible' && box.getBoundingClientRect().right <= innerWidth + 1) { held = true; break; }
+        }
+        if (!held) wide.push(`${e.tagName.toLowerCase()}.${e.className} (${Math.round(r.right)} px): ${e.textContent.slice(0, 40)}`);
+    }
+    return {broken, orphans, small, wide: wide.slice(-3), scrollWidth: document.documentElement.scrollWidth,
+            count: document.querySelectorAll('article span.arithmatex').length};
 }"""
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p or "home" for p in PAGES])
 def test_inline_math_keeps_together_on_a_phone(new_reader, site_url, page):
     """Assert at 390 px no inline formula spans two lines, no formula is followed by punctuation
-    that could start the next line, and admonition and table text are the body size."""
+    that could start the next line, admonition and table text are the body size, and the page
+    does not scroll sideways (naming what sticks out if it does)."""
     reader = new_reader(viewport={"width": 390, "height": 844})
     pg = reader.page
     pg.goto(site_url + page)
@@ -47,6 +61,7 @@ def test_inline_math_keeps_together_on_a_phone(new_reader, site_url, page):
     assert not got["broken"], f"formulas broken across lines: {got['broken']}"
     assert not got["orphans"], f"punctuation not kept with its formula: {got['orphans']}"
     assert not got["small"], f"text smaller than the body: {got['small'][:5]}"
+    assert got["scrollWidth"] <= 390, f"the page scrolls sideways ({got['scrollWidth']} px): {got['wide']}"
 
 
 def test_the_benchmark_table_reads_on_a_phone(new_reader, site_url):
