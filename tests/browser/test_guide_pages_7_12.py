@@ -26,7 +26,10 @@ TIMING = re.compile(r"^.*\d+ ms.*$", re.M)  # wall-clock lines differ by design
 # the printed minima (which sit in the noise) are compared as text with the numbers masked.
 # The network's gradient check prints relative errors that are round-off noise (1e-8 … 1e-12):
 # there the text is compared with numbers masked, and the figure's errors must all be a pass.
-LOOSE = {("gradient-check", "Relative error of the central difference against ε, both orders"): 8,
+# Sweeps that reach the round-off region: past the first points the value is round-off, which differs
+# between NumPy builds (SIMD exp/log1p in CPython, none in wasm), so only the first N are compared, at 5 %.
+LOOSE = {("gradient-check", "One-sided, central and 4th-order differences in NumPy"): 16,
+         ("gradient-check", "Relative error of the central difference against ε, both orders"): 8,
          ("gradient-check", "Gradient check of every bias (and weight) of a 4-5-3 network"): 0}
 
 
