@@ -244,9 +244,9 @@ class Sigmoid(Activation):
     derivative_formula = r"\sigma(z)\,(1-\sigma(z))"
     derivative_text = "σ(z)·σ(−z) = a(1 − a)"
     derivative_numpy = "da_dz = a * (1.0 - a)"
-    menu_label = 'sigmoid  σ(z)'
-    with_numbers = (r'\sigma({z})', 'σ({z})')
-    derivative_with_numbers = (r'a(1-a) = {a}\,(1 - {a})', 'a(1 − a) = {a}·(1 − {a})')
+    menu_label = "sigmoid  σ(z)"
+    with_numbers = (r"\sigma({z})", "σ({z})")
+    derivative_with_numbers = (r"a(1-a) = {a}\,(1 - {a})", "a(1 − a) = {a}·(1 − {a})")
     max_slope = 0.25
 
     def value(self, z: ArrayLike) -> Any:
@@ -284,9 +284,9 @@ class Tanh(Activation):
     derivative_formula = r"1-\tanh^2 z"
     derivative_text = "1 − tanh²z"
     derivative_numpy = "da_dz = 1.0 - a**2"
-    menu_label = 'tanh'
-    with_numbers = (r'\tanh({z})', 'tanh({z})')
-    derivative_with_numbers = ('1 - a^2 = 1 - {ap}^2', '1 − a² = 1 − {ap}²')
+    menu_label = "tanh"
+    with_numbers = (r"\tanh({z})", "tanh({z})")
+    derivative_with_numbers = ("1 - a^2 = 1 - {ap}^2", "1 − a² = 1 − {ap}²")
 
     def value(self, z: ArrayLike) -> Any:
         return _ret(np.tanh(_f(z)))  # never exponentials: inf/inf at |z| ≥ 710
@@ -340,9 +340,9 @@ class Softplus(Activation):
     derivative_formula = r"\sigma(z)"
     derivative_text = "σ(z)"
     derivative_numpy = "da_dz = np.exp(-np.logaddexp(0.0, -z))  # sigmoid(z)"
-    menu_label = 'softplus  ln(1 + eᶻ)'
-    with_numbers = (r'\ln(1 + e^{{{z}}})', 'ln(1 + e^{z})')
-    derivative_with_numbers = (r'\sigma(z) = \sigma({z})', 'σ(z) = σ({z})')
+    menu_label = "softplus  ln(1 + eᶻ)"
+    with_numbers = (r"\ln(1 + e^{{{z}}})", "ln(1 + e^{z})")
+    derivative_with_numbers = (r"\sigma(z) = \sigma({z})", "σ(z) = σ({z})")
 
     def value(self, z: ArrayLike) -> Any:
         return _ret(np.logaddexp(0.0, _f(z)))  # not log(1 + exp(z)): inf at 710, wrong at −30
@@ -424,9 +424,9 @@ class Linear(PiecewiseLinear):
     derivative_formula = r"1"
     derivative_text = "1"
     derivative_numpy = "da_dz = 1.0"
-    menu_label = 'linear  a = z'
-    with_numbers = ('{z}', '{z}')
-    derivative_with_numbers = ('1', '1')
+    menu_label = "linear  a = z"
+    with_numbers = ("{z}", "{z}")
+    derivative_with_numbers = ("1", "1")
 
     def slope(self, z: ArrayLike) -> Any:
         return _ret(np.ones_like(_f(z)))
@@ -442,9 +442,9 @@ class ReLU(PiecewiseLinear):
     derivative_formula = r"[z > 0]"
     derivative_text = "1 if z > 0 else 0"
     derivative_numpy = "da_dz = 1.0 if z > 0 else 0.0       # convention: relu'(0) = 0"
-    menu_label = 'ReLU  max(0, z)'
-    with_numbers = (r'\max(0,\ {z})', 'max(0, {z})')
-    derivative_with_numbers = ('[z > 0] = [{z} > 0]', '[z > 0] = [{z} > 0]')
+    menu_label = "ReLU  max(0, z)"
+    with_numbers = (r"\max(0,\ {z})", "max(0, {z})")
+    derivative_with_numbers = ("[z > 0] = [{z} > 0]", "[z > 0] = [{z} > 0]")
     has_kink = True
 
     def slope(self, z: ArrayLike) -> Any:
@@ -466,9 +466,9 @@ class LeakyReLU(PiecewiseLinear):
     derivative_formula = r"1 \text{ if } z > 0 \text{ else } \alpha"
     derivative_text = "1 if z > 0 else slope"
     derivative_numpy = "da_dz = 1.0 if z > 0 else alpha"
-    menu_label = 'leaky ReLU'
-    with_numbers = (r'\max({alpha} \cdot {zp},\ {z})', 'max({alpha}·{zp}, {z})')
-    derivative_with_numbers = (r'\begin{{cases}}1 & z > 0\\ \alpha & z \le 0\end{{cases}}', '1 if z > 0 else α')
+    menu_label = "leaky ReLU"
+    with_numbers = (r"\max({alpha} \cdot {zp},\ {z})", "max({alpha}·{zp}, {z})")
+    derivative_with_numbers = (r"\begin{{cases}}1 & z > 0\\ \alpha & z \le 0\end{{cases}}", "1 if z > 0 else α")
     has_kink = True
 
     def __init__(self, negative_slope: float = 0.01) -> None:

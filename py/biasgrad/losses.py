@@ -60,13 +60,13 @@ class Loss:
         The derivative with respect to the loss's own input (a, or z for a loss that takes
         logits), likewise.
     link_dL_dz_text : str
+        dL/dz in plain text when the loss follows its link (:meth:`uses_link`).
     menu_label : str
         How the calculator's loss menu names it.
     with_numbers, derivative_with_numbers : tuple[str, str]
         L and its derivative as (TeX, plain text) templates for the reader's numbers (the same
         placeholders as :attr:`biasgrad.activations.Activation.with_numbers`); see also
         :meth:`derivative_with_numbers_at`.
-        dL/dz in plain text when the loss follows its link (:meth:`uses_link`).
     takes_logits : bool
         True when the loss's input is the logit z (it contains its link, the sigmoid or the
         softmax); then its derivative is ``dL_dz`` and it has no ``dL_da``.
@@ -163,9 +163,9 @@ class HalfSquaredError(Loss):
     derivative_formula = r"a-y"
     derivative_text = "a − y"
     derivative_numpy = "dL_da = a - y"
-    menu_label = 'half squared error  ½(a − y)²'
-    with_numbers = (r'\tfrac12 (a - y)^2 = \tfrac12 ({a} - {yp})^2', '½(a − y)² = ½({a} − {yp})²')
-    derivative_with_numbers = ('a - y = {a} - {yp}', 'a − y = {a} − {yp}')
+    menu_label = "half squared error  ½(a − y)²"
+    with_numbers = (r"\tfrac12 (a - y)^2 = \tfrac12 ({a} - {yp})^2", "½(a − y)² = ½({a} − {yp})²")
+    derivative_with_numbers = ("a - y = {a} - {yp}", "a − y = {a} − {yp}")
 
     def value(self, a: ArrayLike, y: ArrayLike) -> Any:
         d = _f(a) - _f(y)
@@ -191,9 +191,9 @@ class SquaredError(Loss):
     derivative_formula = r"2(a-y)"
     derivative_text = "2(a − y)"
     derivative_numpy = "dL_da = 2.0 * (a - y)"
-    menu_label = 'squared error  (a − y)²'
-    with_numbers = ('(a - y)^2 = ({a} - {yp})^2', '(a − y)² = ({a} − {yp})²')
-    derivative_with_numbers = ('2(a - y) = 2({a} - {yp})', '2(a − y) = 2({a} − {yp})')
+    menu_label = "squared error  (a − y)²"
+    with_numbers = ("(a - y)^2 = ({a} - {yp})^2", "(a − y)² = ({a} − {yp})²")
+    derivative_with_numbers = ("2(a - y) = 2({a} - {yp})", "2(a − y) = 2({a} − {yp})")
 
     def value(self, a: ArrayLike, y: ArrayLike) -> Any:
         d = _f(a) - _f(y)
@@ -227,9 +227,12 @@ class BinaryCrossEntropy(Loss):
     derivative_text = "(a − y) / (a(1 − a))"
     derivative_numpy = "dL_da = (a - y) / (a * (1.0 - a))"
     link_dL_dz_text = "σ(z) − y  (= a − y)"
-    menu_label = 'binary cross-entropy (BCE)'
-    with_numbers = (r'-[y \ln a + (1-y)\ln(1-a)] = -[{y} \ln {a} + (1 - {y}) \ln(1 - {a})]', '−[y ln a + (1 − y) ln(1 − a)] = −[{y} ln {a} + (1 − {y}) ln(1 − {a})]')
-    derivative_with_numbers = (r'\frac{{a - y}}{{a(1-a)}} = \frac{{{a} - {yp}}}{{{a}\,(1 - {a})}}', '(a − y) / (a(1 − a)) = ({a} − {yp}) / ({a}·(1 − {a}))')
+    menu_label = "binary cross-entropy (BCE)"
+    with_numbers = (r"-[y \ln a + (1-y)\ln(1-a)] = -[{y} \ln {a} + (1 - {y}) \ln(1 - {a})]", "−[y ln a + (1 − y) ln(1 − a)] = −[{y} ln {a} + (1 − {y}) ln(1 − {a})]")
+    derivative_with_numbers = (r"\frac{{a - y}}{{a(1-a)}} = \frac{{{a} - {yp}}}{{{a}\,(1 - {a})}}", "(a − y) / (a(1 − a)) = ({a} − {yp}) / ({a}·(1 − {a}))")
+
+    natural_output = "sigmoid"
+    small_slope_vanishes = False
 
     def derivative_with_numbers_at(self, y: float) -> tuple[str, str]:
         """At y = 0 or 1 the module evaluates the exact forms 1/(1 − a) and −1/a (no 0/0 at a = y)."""
@@ -238,9 +241,6 @@ class BinaryCrossEntropy(Loss):
         if y == 1.0:
             return (r"-\frac{{1}}{{a}} = -\frac{{1}}{{{a}}}", "−1/a = −1/{a}")
         return self.derivative_with_numbers
-
-    natural_output = "sigmoid"
-    small_slope_vanishes = False
 
     @staticmethod
     def _clipped(a: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -326,9 +326,9 @@ class BinaryCrossEntropyWithLogits(Loss):
     derivative_text = "σ(z) − y"
     derivative_numpy = "dL_dz = np.exp(-np.logaddexp(0.0, -z)) - y"
     link_dL_dz_text = "σ(z) − y  (= a − y)"
-    menu_label = 'BCE on logits (a read as a logit)'
-    with_numbers = (r'\max(z,0) - y\,z + \ln(1 + e^{{-|z|}}) = \max({z},0) - {y} \cdot {zp} + \ln(1 + e^{{-|{z}|}})', 'max(z, 0) − y·z + ln(1 + e^(−|z|)) = max({z}, 0) − {y}·{zp} + ln(1 + e^(−|{z}|))')
-    derivative_with_numbers = (r'\text{{not used: this loss takes }} z', 'not used: this loss takes z')
+    menu_label = "BCE on logits (a read as a logit)"
+    with_numbers = (r"\max(z,0) - y\,z + \ln(1 + e^{{-|z|}}) = \max({z},0) - {y} \cdot {zp} + \ln(1 + e^{{-|{z}|}})", "max(z, 0) − y·z + ln(1 + e^(−|z|)) = max({z}, 0) − {y}·{zp} + ln(1 + e^(−|{z}|))")
+    derivative_with_numbers = (r"\text{{not used: this loss takes }} z", "not used: this loss takes z")
     takes_logits = True
     natural_output = "sigmoid"
     small_slope_vanishes = False
