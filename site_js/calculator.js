@@ -9,6 +9,7 @@
 import { call, lastCallDuration, onProgress, restart, runtime } from "./runtime.js";
 import { forgetFigures, renderFigure, renderFigureNow } from "./chart.js";
 import { highlight } from "./highlight.js";
+import { pageAddress } from "./page_address.js";
 import { loadKatex, renderTex } from "./vendor.js";
 
 const FIELDS = ["x", "w", "b", "y", "activation", "loss", "lr"];
@@ -55,6 +56,7 @@ export function mountCalculator(root) {
   const charts = [...root.querySelectorAll("[data-chart]")]; // payload.figures, in order
   const share = root.querySelector("[data-share]");
   const syncUrl = root.dataset.syncUrl === "true";
+  const address = pageAddress(); // the page this calculator is on, for its late URL writes
   const staleDefault = staleNote.textContent;
   let live = false; // a live result has been applied
   let inflight = false;
@@ -254,9 +256,7 @@ export function mountCalculator(root) {
       }
     }
     if (share && payload.url) share.setAttribute("href", payload.url + location.hash);
-    if (syncUrl && payload.url && (live || location.search) && location.search !== payload.url) {
-      history.replaceState(history.state, "", payload.url + location.hash);
-    }
+    if (syncUrl && payload.url && (live || location.search)) address.setQuery(payload.url);
     live = true;
     decorate();
   }

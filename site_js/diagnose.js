@@ -21,6 +21,7 @@
 import { call, onProgress, restart, runtime } from "./runtime.js";
 import { mountEditor, progressText } from "./example.js";
 import { forgetFigures, renderFigure } from "./chart.js";
+import { pageAddress } from "./page_address.js";
 
 const STOP_AFTER_MS = 4000;
 const RESTARTED = "The runtime was restarted.";
@@ -250,15 +251,16 @@ function seedFromUrl() {
   return text !== null && /^\d{1,10}$/.test(text) ? text : null;
 }
 
-function setUrlSeed(seed) {
-  const url = new URL(location.href);
-  url.searchParams.set("problem", String(seed));
-  history.replaceState(history.state, "", url);
+function setUrlSeed(address, seed) {
+  const query = new URLSearchParams(location.search);
+  query.set("problem", String(seed));
+  address.setQuery(`?${query}`);
 }
 
 export function mountPractice(root) {
   if (root.dataset.mounted) return;
   root.dataset.mounted = "true";
+  const address = pageAddress(); // the seed is written only while this page is the address
   const form = root.querySelector("[data-answer-form]");
   const answer = form.elements.namedItem("answer");
   const checkButton = root.querySelector('[data-action="check"]');
@@ -311,7 +313,7 @@ export function mountPractice(root) {
     newButton.disabled = true;
     try {
       const p = await load(randomSeed());
-      setUrlSeed(p.seed);
+      setUrlSeed(address, p.seed);
       answer.focus();
     } catch (error) {
       setStatus(`Could not draw a problem: ${error.message}`);

@@ -179,3 +179,20 @@ def test_practice_problem_end_to_end(reader, site_url):
     assert parse_qs(urlparse(pg.url).query)["problem"] == [seed]
     assert root.locator("[data-prompt]").text_content() == practice_problem(int(seed))["prompt"]
     assert verdict.get_attribute("data-mistake") is None and answer.input_value() == ""
+
+
+def test_a_new_problem_drawn_while_leaving_keeps_its_seed_off_the_next_page(reader, site_url):
+    """Draw a problem, then leave at once (as Material's instant navigation pushes the next
+    address before Python has answered): the seed is not written into the other page's address."""
+    pg = reader.page
+    pg.goto(site_url + PAGE + "?problem=7")
+    root = pg.locator('[data-widget="practice"]')
+    wait_ready(root)
+    other = "/guide/activations/"
+    pg.evaluate("""([root, path]) => {
+        root.querySelector('[data-action="new"]').click();
+        history.pushState({}, "", path);
+    }""", [root.element_handle(), other])
+    pg.wait_for_function("el => el.dataset.seed !== '7'", arg=root.element_handle(), timeout=30_000)
+    pg.wait_for_timeout(200)
+    assert pg.evaluate("() => location.pathname + location.search") == other
