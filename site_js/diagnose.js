@@ -171,7 +171,7 @@ export function mountDiagnose(root) {
   const setStatus = (text) => { status.textContent = text; };
 
   root.querySelector("[data-code]").hidden = true;
-  const editor = mountEditor(source, { run: () => form.requestSubmit(), escapeTo: checkButton });
+  const editor = mountEditor(source, { run: () => form.requestSubmit() });
   source.addEventListener("input", () => { resetButton.disabled = source.value === original; });
   resetButton.addEventListener("click", () => {
     source.value = original;

@@ -8,7 +8,8 @@
 //   [data-output]    output, pre-rendered at build time, replaced after each run
 //
 // Keys in the editor: Tab / Shift+Tab indent and dedent, Enter keeps the indentation,
-// Ctrl/Cmd+Enter runs, Esc leaves the editor (focus moves to Run).
+// Ctrl/Cmd+Enter runs, Esc then Tab leaves the editor (in the page's order); the editor says so
+// while focused.
 
 import { call, memoryBytes, onProgress, restart, runtime, status as runtimeStatus } from "./runtime.js";
 import { highlight } from "./highlight.js";
@@ -17,6 +18,8 @@ const MEMORY_LIMIT = 512 * 2 ** 20; // above this, offer "Restart Python" (wasm 
 const STOP_AFTER_MS = 4000; // a run this long gets a Stop button (it restarts the worker)
 
 const INDENT = "    ";
+const MOD_KEY = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent) ? "⌘" : "Ctrl";
+let editorCount = 0;
 
 // ---- editing ---------------------------------------------------------------------------------
 
@@ -57,7 +60,7 @@ function newline(textarea) {
 
 // The editor: the textarea over a highlighted copy of its text (same font, same box). Also used
 // by the diagnose widget (diagnose.js). Returns {refresh} (re-highlight after a programmatic change).
-export function mountEditor(source, { run, escapeTo } = {}) {
+export function mountEditor(source, { run } = {}) {
   const editor = document.createElement("div");
   editor.className = "bg-editor highlight";
   const pre = document.createElement("pre");
@@ -65,24 +68,44 @@ export function mountEditor(source, { run, escapeTo } = {}) {
   pre.setAttribute("aria-hidden", "true");
   const code = document.createElement("code");
   pre.append(code);
-  source.replaceWith(editor);
+  const frame = document.createElement("div"); // the editor and, over its corner, its keys
+  frame.className = "bg-editor-frame";
+  source.replaceWith(frame);
+  frame.append(editor);
   editor.append(pre, source);
   source.classList.add("bg-editor__input");
   source.setAttribute("wrap", "off");
   source.hidden = false;
+  // Tab indents here, so a keyboard reader needs to be told how to leave: the keys are written
+  // in the editor's corner while it has focus, and read out with it (aria-describedby).
+  const keys = document.createElement("span");
+  keys.className = "bg-editor__keys";
+  keys.id = `${source.id || `bg-editor-${++editorCount}`}-keys`;
+  keys.textContent = `${MOD_KEY}+Enter runs · Tab indents · Esc, then Tab, leaves the editor`;
+  frame.append(keys);
+  source.setAttribute("aria-describedby", [source.getAttribute("aria-describedby"), keys.id].filter(Boolean).join(" "));
   const refresh = () => highlight(source.value, code);
   refresh();
   source.addEventListener("input", refresh);
+  // Esc hands Tab back to the page for one key: Esc, then Tab (or Shift+Tab), moves focus on in
+  // the page's own order, so no control after the editor is skipped.
+  let tabLeaves = false;
+  source.addEventListener("blur", () => { tabLeaves = false; });
   source.addEventListener("keydown", (event) => {
+    const leaving = tabLeaves;
+    tabLeaves = false;
     if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
       event.preventDefault();
       if (run) run();
     } else if (event.key === "Tab" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      if (leaving) return; // the browser moves focus
       event.preventDefault();
       indentLines(source, event.shiftKey);
     } else if (event.key === "Escape") {
       event.preventDefault();
-      if (escapeTo) escapeTo.focus();
+      tabLeaves = true;
+    } else if (event.key === "Shift") {
+      tabLeaves = leaving; // Shift on its way to Shift+Tab
     } else if (event.key === "Enter" && !event.shiftKey && !event.altKey) {
       event.preventDefault();
       newline(source);
@@ -281,7 +304,7 @@ export function mountExample(root) {
   const original = source.defaultValue;
   const id = root.dataset.example;
 
-  const editor = mountEditor(source, { run: () => run(), escapeTo: runButton });
+  const editor = mountEditor(source, { run: () => run() });
   codeView.hidden = true;
   bar.hidden = false;
   resetButton.disabled = true;

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 READY_TIMEOUT_MS = 90_000
 CALC = '[data-widget="calculator"]'
+# An example's printed text, compared across runtimes with its numbers masked (float64 round-off
+# differs between NumPy builds) and its wall-clock lines dropped (they differ by design).
+NUMBER = re.compile(r"[-+]?(?:\d[\d_,]*\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|nan|inf)")
+TIMING = re.compile(r"^.*\d+ ms.*$", re.M)
+
+
+def printed_shape(text: str) -> str:
+    """``text`` with wall-clock lines dropped and every number replaced by ``#``."""
+    return NUMBER.sub("#", TIMING.sub("<timing>", text.strip()))
 
 
 def wait_state(root, state: str, timeout: float = READY_TIMEOUT_MS) -> None:

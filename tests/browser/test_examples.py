@@ -95,8 +95,8 @@ def test_worker_explore_matches_cpython(reader, site_url, name, params):
 
 
 def test_editor_keys_run_reset_and_escape(reader, site_url):
-    """Assert Tab/Shift+Tab indent, Enter keeps indentation, Ctrl+Enter runs, Esc leaves the
-    editor for the Run button, and Reset restores the original code."""
+    """Assert Tab/Shift+Tab indent, Enter keeps indentation, Ctrl+Enter runs, Esc then Tab (or
+    Shift+Tab) leaves the editor in the page's order, and Reset restores the original code."""
     pg = reader.page
     pg.goto(site_url + PAGE)
     mounted(pg)
@@ -127,7 +127,16 @@ def test_editor_keys_run_reset_and_escape(reader, site_url):
 
     area.focus()
     pg.keyboard.press("Escape")
+    pg.keyboard.press("Tab")  # Esc hands one Tab back to the page: focus goes on to Run
     assert pg.evaluate("document.activeElement.dataset.action") == "run"
+    area.focus()
+    pg.keyboard.press("Escape")
+    pg.keyboard.press("Shift+Tab")
+    assert not pg.evaluate("document.activeElement.matches('textarea')")
+    area.focus()
+    typed = area.input_value()
+    pg.keyboard.press("Tab")  # without Esc first, Tab indents again
+    assert area.input_value() != typed and pg.evaluate("document.activeElement.matches('textarea')")
 
     ex.locator('[data-action="reset"]').click()
     assert area.input_value() == original

@@ -10,15 +10,13 @@ import re
 import time
 
 import pytest
-from helpers import wait_ready, wait_state
+from helpers import NUMBER, TIMING, wait_ready, wait_state
 
 from biasgrad.web.training import DEFAULTS, train_iris
 
 pytestmark = pytest.mark.browser
 
 PAGES = ("dense-layer", "typical-errors", "gradient-check", "training", "context", "further-reading")
-NUMBER = re.compile(r"[-+]?(?:\d[\d_,]*\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|nan|inf)")
-TIMING = re.compile(r"^.*\d+ ms.*$", re.M)  # wall-clock lines differ by design
 
 # The gradient-check sweep is noise in its round-off regime: libm's tanh may round differently by an
 # ulp between glibc and emscripten, and that ulp is divided by ε (down to 1e-13). There only the
