@@ -75,12 +75,17 @@ def test_a_stall_names_the_stage_and_file(reader, faulty, manifest):
 
 def test_a_slow_healthy_download_is_not_killed(reader, faulty):
     """pyodide.asm.wasm (10.1 MB) at 100 KB/s takes about 100 s, longer than the old fixed 90 s
-    limit, while the stall limit is set to 5 s: the bytes keep coming, so loading goes on."""
+    limit and over three times the stall limit set here (30 s): the bytes keep coming, so loading
+    goes on. The limit is not lower because one synchronous step after the download (NumPy's
+    import) sends no heartbeat, and on a loaded 2-core CI machine it has taken over 5 s."""
     server, url = faulty
     server.faults[WASM] = Fault("throttle", 100_000)
-    page, root = open_page(reader, url, stall_ms=5000)
-    wait_ready(root, timeout=240_000)
-    assert "running in your browser" in status_of(root)
+    page, root = open_page(reader, url, stall_ms=30_000)
+    page.wait_for_function(
+        "el => ['ready', 'error'].includes(el.dataset.state)", arg=root.element_handle(), timeout=300_000)
+    text = status_of(root)
+    assert root.get_attribute("data-state") == "ready", f"loading ended in an error: {text}"
+    assert "running in your browser" in text
 
 
 @pytest.mark.parametrize("target, status, words", [
