@@ -33,6 +33,15 @@ function unmountView() {
   releaseSwappedPage();
 }
 
+// The one mount guard: each widget root is mounted once, and marked data-mounted as soon as its
+// handlers are attached (tests and styles wait for that mark).
+function mountOnce(mount, root) {
+  if (root.dataset.mounted) return undefined;
+  const cleanup = mount(root);
+  root.dataset.mounted = "true";
+  return cleanup;
+}
+
 function keep(mine, cleanup) {
   if (typeof cleanup !== "function") return;
   if (mine === view) cleanups.push(cleanup);
@@ -66,7 +75,7 @@ async function mountView() {
   }
   if (calculators.length) {
     const { mountCalculator } = await import(new URL("./calculator.js", HERE).href);
-    for (const root of calculators) keep(mine, mountCalculator(root));
+    for (const root of calculators) keep(mine, mountOnce(mountCalculator, root));
   }
   for (const [roots, module, mount, what] of [
     [examples, "./example.js", "mountExample", "Examples"],
@@ -78,7 +87,7 @@ async function mountView() {
     if (!roots.length) continue;
     try {
       const mod = await import(new URL(module, HERE).href);
-      for (const root of roots) keep(mine, mod[mount](root));
+      for (const root of roots) keep(mine, mountOnce(mod[mount], root));
     } catch (error) {
       console.warn(`${what} could not start:`, error.message);
     }

@@ -42,9 +42,6 @@ function roundTo(value, step) {
 }
 
 export function mountCalculator(root) {
-  if (root.__bgMounted) return;
-  root.__bgMounted = true;
-
   const form = root.querySelector("form");
   const controls = Object.fromEntries(FIELDS.map((name) => [name, form.elements.namedItem(name)]));
   const sliders = Object.fromEntries([...root.querySelectorAll("[data-slider-for]")].map((s) => [s.dataset.sliderFor, s]));

@@ -160,8 +160,6 @@ function whenReady(root, controls, setStatus, readyText) {
 }
 
 export function mountDiagnose(root) {
-  if (root.dataset.mounted) return;
-  root.dataset.mounted = "true";
   const form = root.querySelector("[data-controls]");
   const source = root.querySelector("[data-source]");
   const checkButton = root.querySelector('[data-action="check"]');
@@ -258,8 +256,6 @@ function setUrlSeed(address, seed) {
 }
 
 export function mountPractice(root) {
-  if (root.dataset.mounted) return;
-  root.dataset.mounted = "true";
   const address = pageAddress(); // the seed is written only while this page is the address
   const form = root.querySelector("[data-answer-form]");
   const answer = form.elements.namedItem("answer");

@@ -292,8 +292,6 @@ function errorStatus(error) {
 }
 
 export function mountExample(root) {
-  if (root.dataset.mounted) return;
-  root.dataset.mounted = "true";
   const source = root.querySelector("[data-source]");
   const codeView = root.querySelector("[data-code]");
   const bar = root.querySelector("[data-bar]");

@@ -39,8 +39,6 @@ function renderReadout(readout, items) {
 }
 
 export function mountExplorer(root) {
-  if (root.dataset.mounted) return;
-  root.dataset.mounted = "true";
   const name = root.dataset.explorer;
   const form = root.querySelector("[data-controls]");
   const readout = root.querySelector("[data-readout]");

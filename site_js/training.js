@@ -80,8 +80,6 @@ function showErrors(root, errors) {
 }
 
 export function mountTraining(root) {
-  if (root.__bgMounted) return;
-  root.__bgMounted = true;
   const form = root.querySelector("[data-controls]");
   const status = root.querySelector("[data-status]");
   const trainButton = root.querySelector('[data-action="train"]');
