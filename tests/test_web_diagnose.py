@@ -79,7 +79,7 @@ def test_practice_is_seeded_and_unambiguous():
         kinds.add((p["activation"], p["loss"]))
         args = {k: p[k] for k in ("x", "w", "b", "y", "activation", "loss", "lr")}
         r = neuron_report(**args)
-        vals = list(candidates(r, check_pair(p["activation"], p["loss"])[0]).values())
+        vals = list(candidates(r, *check_pair(p["activation"], p["loss"])).values())
         assert all(abs(a - b) > 0.02 * max(abs(a), abs(b)) for i, a in enumerate(vals) for b in vals[i + 1:])
         right = check_practice(seed, f"{r.dL_db:.4g}")
         assert right["status"] == "ok" and right["mistake"] == "correct"

@@ -36,6 +36,7 @@ _ONE_MINUS_INV_E = 0.6321205588285577  # 1 − 1/e = σ(z0)
 _RELATIVE_ERROR = 1e-13
 _OPERAND_ULPS = 8.0  # bound on the error of a (or of 1 − a) as computed in float64, in units of ε
 _TINY = Decimal("1e-330")  # below half of float64's smallest subnormal (4.9e-324)
+_INF = math.inf
 _MAX_DIGITS = 1300
 
 
@@ -110,6 +111,12 @@ class Activation:
         True when f(z) = slope(z)·z, so the neuron can evaluate it exactly.
     has_kink : bool
         True when f' jumps at z = 0 (a finite difference across 0 mixes two slopes).
+    output_range : tuple[float, float]
+        The bounds of f(z), ±inf where it is unbounded (charts frame a bounded one; a
+        target outside them is one the neuron cannot reach).
+    slope_note : str
+        What f'(z) is, as one sentence with ``{d}`` for its value (the activation explorer's
+        note when the slope is neither special nor small).
     """
 
     name = ""
@@ -125,6 +132,12 @@ class Activation:
     max_slope = 1.0
     piecewise_linear = False
     has_kink = False
+    output_range: tuple[float, float] = (-_INF, _INF)
+    slope_note = "f′(z) = {d}."
+
+    def regime_note(self, z: float, d: float) -> str | None:
+        """A sentence on f′(z) = d at z that outranks any saturation note, or None."""
+        return None
 
     def value(self, z: ArrayLike) -> Any:
         """a = f(z), same shape as z."""
@@ -248,6 +261,8 @@ class Sigmoid(Activation):
     with_numbers = (r"\sigma({z})", "σ({z})")
     derivative_with_numbers = (r"a(1-a) = {a}\,(1 - {a})", "a(1 − a) = {a}·(1 − {a})")
     max_slope = 0.25
+    output_range = (0.0, 1.0)
+    slope_note = "σ′(z) = a(1 − a) = {d}: at most 0.25 (at z = 0), so sigmoid passes at most a quarter of dL/da to the bias."
 
     def value(self, z: ArrayLike) -> Any:
         return sigmoid(z)
@@ -287,6 +302,8 @@ class Tanh(Activation):
     menu_label = "tanh"
     with_numbers = (r"\tanh({z})", "tanh({z})")
     derivative_with_numbers = ("1 - a^2 = 1 - {ap}^2", "1 − a² = 1 − {ap}²")
+    output_range = (-1.0, 1.0)
+    slope_note = "tanh′(z) = 1 − a² = {d}: 1 at z = 0, falling fast once |z| > 2."
 
     def value(self, z: ArrayLike) -> Any:
         return _ret(np.tanh(_f(z)))  # never exponentials: inf/inf at |z| ≥ 710
@@ -343,6 +360,8 @@ class Softplus(Activation):
     menu_label = "softplus  ln(1 + eᶻ)"
     with_numbers = (r"\ln(1 + e^{{{z}}})", "ln(1 + e^{z})")
     derivative_with_numbers = (r"\sigma(z) = \sigma({z})", "σ(z) = σ({z})")
+    output_range = (0.0, _INF)
+    slope_note = "softplus′(z) = σ(z) = {d}: a smooth ReLU, never exactly 0."
 
     def value(self, z: ArrayLike) -> Any:
         return _ret(np.logaddexp(0.0, _f(z)))  # not log(1 + exp(z)): inf at 710, wrong at −30
@@ -428,6 +447,9 @@ class Linear(PiecewiseLinear):
     with_numbers = ("{z}", "{z}")
     derivative_with_numbers = ("1", "1")
 
+    def regime_note(self, z: float, d: float) -> str | None:
+        return "Linear: f′(z) = 1 everywhere, so dL/db = dL/da exactly."
+
     def slope(self, z: ArrayLike) -> Any:
         return _ret(np.ones_like(_f(z)))
 
@@ -446,6 +468,14 @@ class ReLU(PiecewiseLinear):
     with_numbers = (r"\max(0,\ {z})", "max(0, {z})")
     derivative_with_numbers = ("[z > 0] = [{z} > 0]", "[z > 0] = [{z} > 0]")
     has_kink = True
+
+    output_range = (0.0, _INF)
+
+    def regime_note(self, z: float, d: float) -> str | None:
+        if d != 0:
+            return None
+        return ("Dead ReLU: for z < 0 (and at z = 0, by the convention relu′(0) = 0, as in PyTorch) f′(z) = 0, "
+                "so dL/db = 0 whatever the loss and the target. This example moves neither the bias nor the weights.")
 
     def slope(self, z: ArrayLike) -> Any:
         return _ret(np.where(_f(z) > 0, 1.0, 0.0))
@@ -474,6 +504,12 @@ class LeakyReLU(PiecewiseLinear):
     def __init__(self, negative_slope: float = 0.01) -> None:
         self.negative_slope = float(negative_slope)
         self.formula = rf"\max({self.negative_slope:g}z, z)" if 0 <= self.negative_slope <= 1 else r"z \text{ or } \alpha z"
+
+    def regime_note(self, z: float, d: float) -> str | None:
+        if z > 0:
+            return None
+        return (f"Leaky ReLU on its negative side: f′(z) = {d:g} (and leaky_relu′(0) = slope by convention). "
+                "The bias gradient is 100× smaller than on the positive side, but never exactly 0.")
 
     def slope(self, z: ArrayLike) -> Any:
         return _ret(np.where(_f(z) > 0, 1.0, self.negative_slope))

@@ -77,6 +77,12 @@ class Loss:
     small_slope_vanishes : bool
         True when a small da/dz makes dL/dz small (squared errors); False when the loss
         cancels it (BCE: the (a(1 − a)) in dL/da meets σ' = a(1 − a)).
+    probability_target : bool
+        True when a and y are probabilities in [0, 1] (binary cross-entropy).
+    other_convention_factor : float or None
+        For a squared error, the factor by which the other convention's derivative differs
+        from this one's (2 when ½(a − y)² is differentiated as 2(a − y); ½ for (a − y)²
+        differentiated as a − y); None otherwise.
     """
 
     name = ""
@@ -94,6 +100,8 @@ class Loss:
     takes_class_labels = False
     natural_output = "linear"
     small_slope_vanishes = True
+    probability_target = False
+    other_convention_factor: float | None = None
 
     def derivative_with_numbers_at(self, y: float) -> tuple[str, str]:
         """The derivative's (TeX, plain text) template in the form the module evaluates at ``y``."""
@@ -166,6 +174,7 @@ class HalfSquaredError(Loss):
     menu_label = "half squared error  ½(a − y)²"
     with_numbers = (r"\tfrac12 (a - y)^2 = \tfrac12 ({a} - {yp})^2", "½(a − y)² = ½({a} − {yp})²")
     derivative_with_numbers = ("a - y = {a} - {yp}", "a − y = {a} − {yp}")
+    other_convention_factor = 2.0
 
     def value(self, a: ArrayLike, y: ArrayLike) -> Any:
         d = _f(a) - _f(y)
@@ -194,6 +203,7 @@ class SquaredError(Loss):
     menu_label = "squared error  (a − y)²"
     with_numbers = ("(a - y)^2 = ({a} - {yp})^2", "(a − y)² = ({a} − {yp})²")
     derivative_with_numbers = ("2(a - y) = 2({a} - {yp})", "2(a − y) = 2({a} − {yp})")
+    other_convention_factor = 0.5
 
     def value(self, a: ArrayLike, y: ArrayLike) -> Any:
         d = _f(a) - _f(y)
@@ -233,6 +243,7 @@ class BinaryCrossEntropy(Loss):
 
     natural_output = "sigmoid"
     small_slope_vanishes = False
+    probability_target = True
 
     def derivative_with_numbers_at(self, y: float) -> tuple[str, str]:
         """At y = 0 or 1 the module evaluates the exact forms 1/(1 − a) and −1/a (no 0/0 at a = y)."""
@@ -332,6 +343,7 @@ class BinaryCrossEntropyWithLogits(Loss):
     takes_logits = True
     natural_output = "sigmoid"
     small_slope_vanishes = False
+    probability_target = True
 
     def value(self, z: ArrayLike, y: ArrayLike) -> Any:
         return bce_from_logits(z, y)

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..activations import Activation
+from ..losses import Loss
 from ..errors import BiasgradError
 from ..inputs import check_finite, parse_number
 from ..neuron import NeuronReport, neuron_report
@@ -96,17 +97,15 @@ def agrees(typed: Decimal, exact: float, digits: int) -> bool:
     return (e > 0) == (typed > 0) and Decimal(0) <= abs(e) - abs(typed) < unit
 
 
-def candidates(r: NeuronReport, act: Activation) -> dict[str, float]:
+def candidates(r: NeuronReport, act: Activation, lo: Loss) -> dict[str, float]:
     """Each answer code's own value for this neuron (the mistake made by construction)."""
     out: dict[str, float] = {"correct": r.dL_db}
-    if r.loss_name == "mse_half":
-        out["mse_factor"] = 2.0 * r.dL_db
-    elif r.loss_name == "mse":
-        out["mse_factor"] = 0.5 * r.dL_db
-    if r.dL_da is not None and r.loss_name != "bce_logits":
+    if lo.other_convention_factor is not None:
+        out["mse_factor"] = lo.other_convention_factor * r.dL_db
+    if r.dL_da is not None and not lo.takes_logits:
         out["missing_activation_derivative"] = r.dL_da
         out["derivative_of_output"] = r.dL_da * float(act.derivative(r.a))
-    if r.activation_name == "sigmoid" and r.loss_name in ("bce", "bce_logits"):
+    if lo.uses_link(act):
         out["extra_activation_derivative"] = r.dL_db * r.da_dz
     out["sign"] = -r.dL_db
     out["weight_gradient"] = float(r.dL_dw)
@@ -116,9 +115,9 @@ def candidates(r: NeuronReport, act: Activation) -> dict[str, float]:
 
 
 _ANSWER_MESSAGES = {
-    "mse_factor": {"mse_half": "Your answer is twice dL/db: 2(a − y) is the derivative of (a − y)², but this loss is "
+    "mse_factor": {2.0: "Your answer is twice dL/db: 2(a − y) is the derivative of (a − y)², but this loss is "
                                "½(a − y)², with dL/da = a − y.",
-                   "mse": "Your answer is half of dL/db: a − y is the derivative of ½(a − y)², but this loss is "
+                   0.5: "Your answer is half of dL/db: a − y is the derivative of ½(a − y)², but this loss is "
                           "(a − y)², with dL/da = 2(a − y)."},
     "missing_activation_derivative": "Your answer is dL/da: multiply by da/dz = f′(z) (and by dz/db = 1).",
     "extra_activation_derivative": "Your answer multiplies a − y by σ′(z) again: with a sigmoid and binary "
@@ -184,7 +183,7 @@ def diagnose_answer(answer: str | float, *, x: float, w: float, b: float, y: flo
     typed_digits = significant_digits(str(typed))
     digits = max(typed_digits, MIN_DIGITS)
     got = float(typed)
-    cands = candidates(r, act)
+    cands = candidates(r, act, lo)
     base = dict(expected=r.dL_db, got=got, digits=digits)
     if agrees(typed, r.dL_db, digits):
         return AnswerDiagnosis(ok=True, mistake="correct", message=f"Correct: dL/db = {r.dL_db:.6g} "
@@ -193,7 +192,7 @@ def diagnose_answer(answer: str | float, *, x: float, w: float, b: float, y: flo
     if len(hits) == 1:
         code = hits[0]
         text = _ANSWER_MESSAGES[code]
-        message = text[r.loss_name] if isinstance(text, dict) else text
+        message = text[lo.other_convention_factor] if isinstance(text, dict) else text
         return AnswerDiagnosis(ok=False, mistake=code, message=message, **base)  # type: ignore[arg-type]
     if len(hits) > 1:
         return AnswerDiagnosis(ok=False, mistake="unknown", message=f"Not dL/db. Your answer matches more than one "

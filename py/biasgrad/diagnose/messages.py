@@ -11,11 +11,6 @@ from .trials import Trial
 
 __all__ = ["layer_message", "shape_text"]
 
-_F_PRIME = {"sigmoid": "σ′(z) = σ(z)(1 − σ(z))", "tanh": "tanh′(z) = 1 − tanh²(z)", "relu": "relu′(z) = [z > 0]",
-            "leaky_relu": "leaky_relu′(z) = 1 if z > 0 else slope", "softplus": "softplus′(z) = σ(z)",
-            "linear": "1"}
-
-
 def shape_text(shape: tuple[int, ...]) -> str:
     """``(4,)``, ``(1, 4)`` as Python prints a shape."""
     return str(tuple(int(s) for s in shape))
@@ -30,7 +25,7 @@ def layer_message(code: str, t: Trial, got: np.ndarray, act: Activation, loss: L
     N, n_in, n_out = t.N, t.n_in, t.n_out
     want = shape_text((n_out,))
     seen = shape_text(got.shape)
-    fp = _F_PRIME.get(act.name, "f′(z)")
+    fp = f"{act.name}′(z) = {act.derivative_text}"  # the formula's one home is the activation
     if code == "no_reduction":
         return (f"Your db has shape {seen}, the shape of dZ (N, n_out) for N = {N}: it was never reduced over the "
                 f"batch. Return {_reduce_text(reduction)}, shape {want}.")
@@ -49,13 +44,13 @@ def layer_message(code: str, t: Trial, got: np.ndarray, act: Activation, loss: L
                 f"number of entries of dZ (PyTorch's reduction=\"mean\"), but each example's loss is summed over "
                 f"its outputs. Use {_reduce_text(reduction)}.")
     if code == "mse_factor":
-        if loss.name == "mse_half":
+        if loss.other_convention_factor == 2.0:
             return ("Your db is twice the right value: 2(a − y) is the derivative of (a − y)², but this loss is "
                     "½(a − y)², whose derivative is a − y. Drop the factor 2.")
         return ("Your db is half the right value: a − y is the derivative of ½(a − y)², but this loss is "
                 "(a − y)², whose derivative is 2(a − y). Multiply by 2.")
     if code == "missing_activation_derivative":
-        if loss.name == "bce":
+        if loss.uses_link(act):
             return ("Your db uses dL/da = (a − y)/(a(1 − a)) as dL/dz: the factor σ′(z) = a(1 − a) is missing. "
                     "Multiplied in, it cancels the denominator and leaves dZ = A − Y.")
         return (f"Your db uses dL/da as dL/dz: the activation's derivative {fp} is missing. "

@@ -70,11 +70,11 @@ def _dA_variants(loss: Loss) -> list[Variant]:
     if loss.takes_logits:
         return [(None, "", lambda t: t.dZ)]
     right: Variant = (None, "dA = dL/da", lambda t: np.asarray(loss.dL_da(t.A, t.Y), dtype=np.float64))
-    if loss.name == "mse_half":
-        return [right, ("mse_factor", "dA = 2(A − Y)", lambda t: 2.0 * (t.A - t.Y))]
-    if loss.name == "mse":
-        return [right, ("mse_factor", "dA = A − Y", lambda t: t.A - t.Y)]
-    return [right]
+    factor = loss.other_convention_factor
+    if factor is None:
+        return [right]
+    slip = "dA = 2(A − Y)" if factor == 2.0 else "dA = A − Y"  # the other squared error's derivative
+    return [right, ("mse_factor", slip, lambda t: factor * np.asarray(loss.dL_da(t.A, t.Y), dtype=np.float64))]
 
 
 def _f_prime(act: Activation, v: Array) -> Array:
@@ -90,7 +90,7 @@ def _dZ_variants(act: Activation, loss: Loss) -> list[Variant]:
         ("missing_activation_derivative", "dZ = dA", lambda t, dA: dA),
         ("derivative_of_output", "dZ = dA·f′(A)", lambda t, dA: dA * _f_prime(act, t.A)),
     ]
-    if act.name == "sigmoid" and loss.name == "bce":
+    if loss.uses_link(act):  # sigmoid + BCE: dZ = A − Y, and σ′ applied once more is the slip
         out.append(("extra_activation_derivative", "dZ = (A − Y)·σ′(Z)",
                     lambda t, dA: (np.asarray(sigmoid(t.Z)) - t.Y) * _f_prime(act, t.Z)))
     return out

@@ -15,20 +15,17 @@ from typing import Any
 
 import numpy as np
 
-from ..activations import Activation
+from ..activations import ACTIVATIONS, Activation
 from ..dense import Dense, batch_weight
 from ..errors import BiasgradError
 from ..inputs import parse_activation, parse_loss
 from ..link import loss_and_dL_dz
-from ..losses import Loss
+from ..losses import LOSSES, Loss
 
 __all__ = ["Trial", "TRIAL_SHAPES", "make_trials", "check_pair", "exact_dZ", "PAIRS"]
 
 #: (N, n_in, n_out) of each trial, in order; the last has N = 1.
 TRIAL_SHAPES: tuple[tuple[int, int, int], ...] = ((5, 3, 4), (7, 4, 3), (6, 5, 3), (1, 3, 4))
-
-_BCE = ("bce", "bce_logits")
-
 
 def check_pair(activation: Any, loss: Any) -> tuple[Activation, Loss]:
     """The activation and loss objects for names, or a BiasgradError for an undefined pair.
@@ -39,7 +36,7 @@ def check_pair(activation: Any, loss: Any) -> tuple[Activation, Loss]:
     """
     act = activation if isinstance(activation, Activation) else parse_activation(str(activation))
     lo = loss if isinstance(loss, Loss) else parse_loss(str(loss))
-    if lo.name in _BCE and act.name != "sigmoid":
+    if lo.probability_target and not lo.uses_link(act):
         raise BiasgradError(f"{lo.name} with {act.name} is undefined: binary cross-entropy needs a "
                             f"probability a in [0, 1], so use the sigmoid (or a squared-error loss)",
                             "activation")
@@ -48,13 +45,10 @@ def check_pair(activation: Any, loss: Any) -> tuple[Activation, Loss]:
 
 #: Every defined (activation, loss) pair, in registry order.
 def _pairs() -> tuple[tuple[str, str], ...]:
-    from ..activations import ACTIVATIONS
-    from ..losses import LOSSES
-
     out = []
     for a in ACTIVATIONS:
         for lo in LOSSES:
-            if lo not in _BCE or a == "sigmoid":
+            if not LOSSES[lo].probability_target or LOSSES[lo].uses_link(ACTIVATIONS[a]):
                 out.append((a, lo))
     return tuple(out)
 
@@ -135,7 +129,7 @@ def _draw(rng: np.random.Generator, shape: tuple[int, int, int], loss: Loss) -> 
         # so a missing or misplaced f′ shows for every activation.
         if np.min(np.abs(Z)) > 0.05 and np.any(Z > 0) and np.any(Z < 0) and np.max(np.abs(Z)) < 4:
             break
-    if loss.name in _BCE:
+    if loss.probability_target:
         Y = np.round(rng.uniform(0.05, 0.95, (N, n_out)), 2)   # soft targets in (0, 1)
     else:
         Y = np.round(rng.normal(0.0, 0.8, (N, n_out)), 2)

@@ -156,15 +156,16 @@ def _problem(seed: int) -> dict[str, Any]:
     rng = np.random.default_rng(seed)
     while True:
         act, lo = PAIRS[int(rng.integers(len(PAIRS)))]
+        activation, loss = check_pair(act, lo)
         x, w, b = (float(v) for v in np.round(rng.uniform(-2, 2, 3), 1))
-        if lo.startswith("bce"):
+        if loss.probability_target:
             y = float(rng.choice([0.0, 1.0]))
         else:  # a target the activation can reach
-            y = float(np.round(rng.uniform(0 if act in ("sigmoid", "relu", "softplus") else -1, 1), 1))
+            y = float(np.round(rng.uniform(0 if activation.output_range[0] >= 0 else -1, 1), 1))
         if abs(x) < 0.2 or abs(abs(x) - 1) < 0.2:
             continue  # dL/dw = x·dL/db must not look like dL/db
         r = neuron_report(x=x, w=w, b=b, y=y, activation=act, loss=lo, lr=_PRACTICE_LR)
-        vals = list(candidates(r, check_pair(act, lo)[0]).values())
+        vals = list(candidates(r, activation, loss).values())
         if abs(r.dL_db) < 0.01 or r.warnings:
             continue
         # Convention: every candidate differs from every other by more than 2 %, so a 3-digit

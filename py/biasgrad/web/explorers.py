@@ -24,7 +24,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from biasgrad.activations import ACTIVATIONS, SATURATION
+from biasgrad.activations import ACTIVATIONS, SATURATION, Activation
 from biasgrad.dense import reduce_over_batch
 from biasgrad.link import loss_and_dL_dz
 from biasgrad.losses import LOSSES
@@ -165,7 +165,8 @@ def _activation(p: Params) -> View:
     table = {"columns": ["z", "f(z) = a", "f′(z) = da/dz"],
              "rows": [[f"{z:g} (current)" if z == z0 else z, float(act.value(z)), float(act.derivative(z))]
                       for z in points]}
-    lo, hi = {"sigmoid": (-0.1, 1.1), "tanh": (-1.1, 1.1)}.get(act.name, (-2.0, 4.0))
+    bottom, top = act.output_range
+    lo, hi = (bottom - 0.1, top + 0.1) if math.isfinite(bottom) and math.isfinite(top) else (-2.0, 4.0)
     # the current point (and its label above it) always lies inside the frame
     lo, hi = min(lo, a0 - 0.1 * (hi - lo), d0 - 0.1 * (hi - lo)), max(hi, a0 + 0.18 * (hi - lo), d0 + 0.18 * (hi - lo))
     fig = fg.figure(
@@ -178,32 +179,22 @@ def _activation(p: Params) -> View:
                  "so f′(z) is the factor every bias gradient through this neuron is multiplied by."),
         table=table, x_domain=[-10, 10], y_domain=[lo, hi], id="activation")
     share = d0 / act.max_slope
-    if d0 == 0 and act.name == "relu":
-        note = ("Dead ReLU: for z < 0 (and at z = 0, by the convention relu′(0) = 0, as in PyTorch) f′(z) = 0, "
-                "so dL/db = 0 whatever the loss and the target. This example moves neither the bias nor the weights.")
-    elif act.name == "leaky_relu" and z0 <= 0:
-        note = (f"Leaky ReLU on its negative side: f′(z) = {d0:g} (and leaky_relu′(0) = slope by convention). "
-                "The bias gradient is 100× smaller than on the positive side, but never exactly 0.")
-    elif act.name == "linear":
-        note = "Linear: f′(z) = 1 everywhere, so dL/db = dL/da exactly."
-    elif share < SATURATION:
-        note = (f"Saturated: f′(z) = {d0:.3g} is {share:.2g} of this activation's largest slope ({act.max_slope:g}). "
-                "Whatever dL/da is, the bias gradient is scaled down by that factor, and learning stalls.")
-    elif share < 0.1:
-        note = (f"Flattening out: f′(z) = {d0:.3g} is {100 * share:.2g} % of this activation's largest slope, "
-                "so only that share of dL/da reaches the bias. A little further out the neuron saturates "
-                f"(f′ below {SATURATION:g} of its largest value) and learning stalls.")
-    elif act.name == "sigmoid":
-        note = f"σ′(z) = a(1 − a) = {d0:.4g}: at most 0.25 (at z = 0), so sigmoid passes at most a quarter of dL/da to the bias."
-    elif act.name == "tanh":
-        note = f"tanh′(z) = 1 − a² = {d0:.4g}: 1 at z = 0, falling fast once |z| > 2."
-    elif act.name == "softplus":
-        note = f"softplus′(z) = σ(z) = {d0:.4g}: a smooth ReLU, never exactly 0."
-    else:
-        note = f"f′(z) = {d0:g}."
+    note = act.regime_note(z0, d0) or _small_slope_note(act, d0, share) or act.slope_note.format(d=f"{d0:.4g}")
     return {"figure": fig, "note": note, "readout": [
         readout("a", "a = f(z)", a0), readout("da_dz", "f′(z) = da/dz", d0),
         readout("share", "f′(z) / largest f′", share, 3)]}
+
+
+def _small_slope_note(act: Activation, d0: float, share: float) -> str | None:
+    """The note for a slope that is a small share of the activation's largest, or None."""
+    if share < SATURATION:
+        return (f"Saturated: f′(z) = {d0:.3g} is {share:.2g} of this activation's largest slope ({act.max_slope:g}). "
+                "Whatever dL/da is, the bias gradient is scaled down by that factor, and learning stalls.")
+    if share < 0.1:
+        return (f"Flattening out: f′(z) = {d0:.3g} is {100 * share:.2g} % of this activation's largest slope, "
+                "so only that share of dL/da reaches the bias. A little further out the neuron saturates "
+                f"(f′ below {SATURATION:g} of its largest value) and learning stalls.")
+    return None
 
 
 # ---- section 4: the loss as a function of the bias ------------------------------------------
