@@ -169,3 +169,35 @@ def test_sigmoid_is_finite_and_symmetric(z):
     for act in ACTIVATIONS.values():
         for v in (act.one_minus(z), act.derivative(z)):
             assert not math.isnan(v)
+
+
+# ---- inverse: the z a target asks for ---------------------------------------------------------
+
+@pytest.mark.parametrize("name, a, z", [
+    ("linear", -2.5, -2.5), ("sigmoid", 0.8, math.log(4.0)), ("sigmoid", 0.5, 0.0),
+    ("tanh", 0.0, 0.0), ("softplus", math.log(2.0), 0.0), ("relu", 3.0, 3.0), ("leaky_relu", -0.02, -2.0),
+])
+def test_inverse_hand_values(name, a, z):
+    assert ACTIVATIONS[name].inverse(a) == pytest.approx(z, rel=1e-15, abs=1e-15)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(NAMES), st.floats(-30, 30))
+def test_inverse_undoes_the_activation(name, z):
+    act = ACTIVATIONS[name]
+    a = float(act.value(z))
+    lo, hi = act.output_range
+    if not lo < a < hi or (name in SMOOTH and act.derivative(z) < 1e-6):
+        return  # a saturated output no longer determines z in float64
+    back = act.inverse(a)
+    # the round trip is as exact as a is: |Δz| ≲ ε·|a| / f′(z)
+    assert back == pytest.approx(z, abs=1e-12 + 8 * np.finfo(float).eps * abs(a) / float(act.derivative(z)))
+
+
+@pytest.mark.parametrize("name, a", [("sigmoid", 1.0), ("sigmoid", 0.0), ("tanh", -1.0), ("relu", 0.0),
+                                     ("softplus", -0.5)])
+def test_inverse_refuses_an_output_the_activation_never_gives(name, a):
+    from biasgrad.errors import BiasgradError
+    with pytest.raises(BiasgradError, match=f"{name} never outputs") as e:
+        ACTIVATIONS[name].inverse(a)
+    assert e.value.field == "y"

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from .errors import BiasgradError
+
 __all__ = [
     "Activation", "Linear", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softplus",
     "ACTIVATIONS", "sigmoid", "SATURATION",
@@ -138,6 +140,16 @@ class Activation:
     def regime_note(self, z: float, d: float) -> str | None:
         """A sentence on f′(z) = d at z that outranks any saturation note, or None."""
         return None
+
+    def inverse(self, a: float) -> float:
+        """The z with f(z) = a (the pre-activation a target asks for), for one float a."""
+        lo, hi = self.output_range
+        if not lo < a < hi:
+            raise BiasgradError(f"{self.name} never outputs {a!r}: its outputs lie in ({lo:g}, {hi:g})", "y")
+        return self._inverse(float(a))
+
+    def _inverse(self, a: float) -> float:
+        raise BiasgradError(f"{self.name} has no single z for each output", "activation")
 
     def value(self, z: ArrayLike) -> Any:
         """a = f(z), same shape as z."""
@@ -267,6 +279,9 @@ class Sigmoid(Activation):
     def value(self, z: ArrayLike) -> Any:
         return sigmoid(z)
 
+    def _inverse(self, a: float) -> float:
+        return math.log(a / (1 - a))  # logit
+
     def derivative(self, z: ArrayLike) -> Any:
         # Convention: σ(z)·σ(−z), not a·(1 − a) (which is exactly 0 from z ≈ 36.7).
         z = _f(z)
@@ -307,6 +322,9 @@ class Tanh(Activation):
 
     def value(self, z: ArrayLike) -> Any:
         return _ret(np.tanh(_f(z)))  # never exponentials: inf/inf at |z| ≥ 710
+
+    def _inverse(self, a: float) -> float:
+        return math.atanh(a)
 
     def one_minus(self, z: ArrayLike) -> Any:
         # 1 − tanh z = 2e^{−2z}/(1 + e^{−2z}) for z ≥ 0, mirror form 2/(1 + e^{2z}) for z < 0.
@@ -365,6 +383,9 @@ class Softplus(Activation):
 
     def value(self, z: ArrayLike) -> Any:
         return _ret(np.logaddexp(0.0, _f(z)))  # not log(1 + exp(z)): inf at 710, wrong at −30
+
+    def _inverse(self, a: float) -> float:
+        return a + math.log(-math.expm1(-a))  # ln(e^a − 1), no overflow
 
     def derivative(self, z: ArrayLike) -> Any:
         return sigmoid(z)
@@ -450,6 +471,9 @@ class Linear(PiecewiseLinear):
     def regime_note(self, z: float, d: float) -> str | None:
         return "Linear: f′(z) = 1 everywhere, so dL/db = dL/da exactly."
 
+    def _inverse(self, a: float) -> float:
+        return a
+
     def slope(self, z: ArrayLike) -> Any:
         return _ret(np.ones_like(_f(z)))
 
@@ -479,6 +503,9 @@ class ReLU(PiecewiseLinear):
 
     def slope(self, z: ArrayLike) -> Any:
         return _ret(np.where(_f(z) > 0, 1.0, 0.0))
+
+    def _inverse(self, a: float) -> float:
+        return a  # a > 0 (output_range excludes 0, which every z ≤ 0 gives)
 
 
 class LeakyReLU(PiecewiseLinear):
@@ -513,6 +540,11 @@ class LeakyReLU(PiecewiseLinear):
 
     def slope(self, z: ArrayLike) -> Any:
         return _ret(np.where(_f(z) > 0, 1.0, self.negative_slope))
+
+    def _inverse(self, a: float) -> float:
+        if a > 0 or self.negative_slope > 0:
+            return a if a > 0 else a / self.negative_slope
+        return super()._inverse(a)
 
     def __repr__(self) -> str:
         return f"LeakyReLU(negative_slope={self.negative_slope!r})"

@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         nums = {n: parse_number(n, getattr(args, n)) for n in ("x", "w", "b", "y", "lr")}
         act = parse_activation(args.activation)
         if args.slope is not None:
-            if act.name != "leaky_relu":
+            if not isinstance(act, LeakyReLU):
                 raise BiasgradError("--slope applies to leaky_relu only", "slope")
             act = LeakyReLU(parse_number("slope", args.slope))
         report = neuron_report(activation=act, loss=parse_loss(args.loss), **nums)

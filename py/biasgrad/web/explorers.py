@@ -242,10 +242,7 @@ def _loss_bias(p: Params) -> View:
     b_now, b_next = bs[k], bs[k + 1]
     L_now, g_now = (float(v) for v in neuron_point(act, loss, x, w, y, b_now))
     L_next = float(neuron_point(act, loss, x, w, y, b_next)[0])
-    if act == "linear":
-        b_star = y - w * x
-    else:
-        b_star = math.log(y / (1 - y)) - w * x
+    b_star = ACTIVATIONS[act].inverse(y) - w * x  # the b at which a = y
     lo, hi = b_star - 5.0, b_star + 5.0
     grid = np.linspace(lo, hi, 201)
     Lg = np.asarray(neuron_point(act, loss, x, w, y, grid)[0])
@@ -287,7 +284,7 @@ def _loss_bias(p: Params) -> View:
                  else ", but lands closer: the updates oscillate and still converge."))
     else:
         note = "The step stays on the same side of the minimum: steady, monotone descent."
-    if act == "linear":
+    if p["setup"] == "linear-mse_half":
         note += (" For this neuron L(b) = ½(b − b*)², so dL/db = b − b*: lr < 1 creeps, lr = 1 lands on b* "
                  "in one step, 1 < lr < 2 oscillates, lr > 2 diverges.")
     return {"figure": fig, "note": note, "readout": [
