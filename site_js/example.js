@@ -81,7 +81,13 @@ export function mountEditor(source, { run } = {}) {
   const keys = document.createElement("span");
   keys.className = "bg-editor__keys";
   keys.id = `${source.id || `bg-editor-${++editorCount}`}-keys`;
-  keys.textContent = `${MOD_KEY}+Enter runs · Tab indents · Esc, then Tab, leaves the editor`;
+  // On a phone the middle part is dropped (examples.css), so the line fits in one row.
+  for (const [text, part] of [[`${MOD_KEY}+Enter runs`, ""], [" · Tab indents", "tab"], [" · Esc, then Tab, leaves the editor", ""]]) {
+    const span = document.createElement("span");
+    span.textContent = text;
+    if (part) span.className = `bg-editor__keys-${part}`;
+    keys.append(span);
+  }
   frame.append(keys);
   source.setAttribute("aria-describedby", [source.getAttribute("aria-describedby"), keys.id].filter(Boolean).join(" "));
   const refresh = () => highlight(source.value, code);

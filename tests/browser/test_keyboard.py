@@ -140,3 +140,35 @@ def test_the_calculator_from_the_keyboard_alone(new_reader, site_url):
     numpy_code, module_code = copied
     assert numpy_code.count("x, w, b, y = 2") == 1 and "biasgrad" not in numpy_code
     assert "neuron_report(x=2" in module_code and f"activation='{chosen['activation']}'" in module_code
+
+
+KEYS_BOX = """() => {
+    const source = document.querySelector('article .bg-editor__input');
+    source.focus();
+    const keys = source.closest('.bg-editor-frame').querySelector('.bg-editor__keys');
+    const frame = keys.parentElement.getBoundingClientRect();
+    const box = keys.getBoundingClientRect();
+    return {text: keys.innerText.trim(), height: box.height, left: box.left, right: box.right,
+            frameLeft: frame.left, frameRight: frame.right,
+            line: parseFloat(getComputedStyle(keys).lineHeight) || 1.3 * parseFloat(getComputedStyle(keys).fontSize),
+            cut: keys.scrollWidth > keys.clientWidth + 1,
+            visible: getComputedStyle(keys).visibility === 'visible'};
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("path", ["", "guide/check-your-code/"])
+def test_an_editors_keys_fit_one_row_inside_it(new_reader, site_url, width, path):
+    """The keys line covers at most one row of code, in the editor's corner, uncut: at 390 px it
+    once wrapped to two rows over the last visible lines of code."""
+    reader = new_reader(viewport={"width": width, "height": 900})
+    page = reader.page
+    page.goto(site_url + path)
+    page.wait_for_selector("article .bg-editor__input")
+    box = page.evaluate(KEYS_BOX)
+    assert box["visible"], box
+    assert "Enter runs" in box["text"] and "Esc, then Tab, leaves the editor" in box["text"], box
+    assert box["height"] < 1.5 * box["line"], f"the keys wrap to more than one row: {box}"
+    assert box["frameLeft"] <= box["left"] and box["right"] <= box["frameRight"] + 0.5, box
+    assert not box["cut"], box
+    assert ("Tab indents" in box["text"]) == (width > 480), box  # a phone drops the middle part
