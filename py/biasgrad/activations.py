@@ -542,9 +542,11 @@ class LeakyReLU(PiecewiseLinear):
         return _ret(np.where(_f(z) > 0, 1.0, self.negative_slope))
 
     def _inverse(self, a: float) -> float:
-        if a > 0 or self.negative_slope > 0:
-            return a if a > 0 else a / self.negative_slope
-        return super()._inverse(a)
+        if a > 0:
+            return a
+        if self.negative_slope > 0:
+            return a / self.negative_slope
+        return super()._inverse(a)  # slope ≤ 0: no single z gives this a ≤ 0
 
     def __repr__(self) -> str:
         return f"LeakyReLU(negative_slope={self.negative_slope!r})"

@@ -11,6 +11,7 @@ from .trials import Trial
 
 __all__ = ["layer_message", "shape_text"]
 
+
 def shape_text(shape: tuple[int, ...]) -> str:
     """``(4,)``, ``(1, 4)`` as Python prints a shape."""
     return str(tuple(int(s) for s in shape))

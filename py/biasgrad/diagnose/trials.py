@@ -27,6 +27,12 @@ __all__ = ["Trial", "TRIAL_SHAPES", "make_trials", "check_pair", "exact_dZ", "PA
 #: (N, n_in, n_out) of each trial, in order; the last has N = 1.
 TRIAL_SHAPES: tuple[tuple[int, int, int], ...] = ((5, 3, 4), (7, 4, 3), (6, 5, 3), (1, 3, 4))
 
+
+def _defined(act: Activation, lo: Loss) -> bool:
+    """Binary cross-entropy needs a probability: it is diagnosed with its link (the sigmoid) only."""
+    return not lo.probability_target or lo.uses_link(act)
+
+
 def check_pair(activation: Any, loss: Any) -> tuple[Activation, Loss]:
     """The activation and loss objects for names, or a BiasgradError for an undefined pair.
 
@@ -36,7 +42,7 @@ def check_pair(activation: Any, loss: Any) -> tuple[Activation, Loss]:
     """
     act = activation if isinstance(activation, Activation) else parse_activation(str(activation))
     lo = loss if isinstance(loss, Loss) else parse_loss(str(loss))
-    if lo.probability_target and not lo.uses_link(act):
+    if not _defined(act, lo):
         raise BiasgradError(f"{lo.name} with {act.name} is undefined: binary cross-entropy needs a "
                             f"probability a in [0, 1], so use the sigmoid (or a squared-error loss)",
                             "activation")
@@ -48,7 +54,7 @@ def _pairs() -> tuple[tuple[str, str], ...]:
     out = []
     for a in ACTIVATIONS:
         for lo in LOSSES:
-            if not LOSSES[lo].probability_target or LOSSES[lo].uses_link(ACTIVATIONS[a]):
+            if _defined(ACTIVATIONS[a], LOSSES[lo]):
                 out.append((a, lo))
     return tuple(out)
 
