@@ -8,6 +8,7 @@
 * The runtime and vendor libraries (``assets/pyodide/``, ``assets/vendor/``) are cacheable for
   a week, so a second visit reuses them and Chrome's compiled-wasm cache; HTML, the site's own
   scripts and the manifest are revalidated on every load (``no-cache`` + Last-Modified → 304).
+  So is ``sw.js``, the service worker (hooks/offline.py): a deploy must be seen on the next load.
 * Every success carries a Content-Security-Policy header: a page's own (the meta hooks/csp.py
   wrote, with its inline scripts' hashes), else the site-wide ``BASE_CSP``.
 * Only a success (2xx, 304) is ever cacheable: an error (404, 500, …) is sent with
@@ -70,7 +71,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if not (200 <= self.status < 300 or self.status == 304):
             self.send_header("Cache-Control", "no-store")
-        elif path.startswith(LONG_CACHE) and not path.endswith("manifest.json"):
+        elif path.startswith(LONG_CACHE) and not path.endswith("manifest.json"):  # never /sw.js
             self.send_header("Cache-Control", "public, max-age=604800")
         else:
             self.send_header("Cache-Control", "no-cache")

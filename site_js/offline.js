@@ -1,0 +1,45 @@
+// Registers the service worker (site/sw.js, written by hooks/offline.py from site_js/sw.js) that
+// keeps the guide readable and runnable offline. Loaded once per full page load (extra_javascript,
+// a module file: strict CSP); Material's instant navigation keeps the document, so this runs once.
+//
+// The worker sits at the site root, found from this file's own URL (assets/biasgrad/offline.js),
+// so the site works under any base path. When a new build's worker takes over a page that an
+// older one controlled (controllerchange), the page reloads once, so its HTML, scripts and the
+// runtime all come from the same build. The first install does not reload (the page came from
+// the network), and a reload is never repeated within RELOAD_GUARD_MS (no loop, whatever happens).
+
+const ROOT = new URL("../../", import.meta.url);
+const RELOAD_KEY = "biasgrad-sw-reloaded";
+const RELOAD_GUARD_MS = 10_000;
+
+function recentlyReloaded() {
+  try {
+    return Date.now() - Number(sessionStorage.getItem(RELOAD_KEY) || 0) < RELOAD_GUARD_MS;
+  } catch {
+    return false;
+  }
+}
+
+function register() {
+  const sw = navigator.serviceWorker;
+  let hadController = !!sw.controller;
+  let reloading = false;
+  sw.addEventListener("controllerchange", () => {
+    if (!hadController) {
+      hadController = true; // the first install claimed this page: nothing to reload
+      return;
+    }
+    if (reloading || recentlyReloaded()) return;
+    reloading = true;
+    try {
+      sessionStorage.setItem(RELOAD_KEY, String(Date.now()));
+    } catch { /* no storage: the module flag still stops a second reload of this page */ }
+    location.reload();
+  });
+  sw.register(new URL("sw.js", ROOT).href, { scope: ROOT.pathname, updateViaCache: "none" })
+    .catch((error) => console.warn("biasgrad: offline reading is not available:", error.message));
+}
+
+if (typeof navigator !== "undefined" && "serviceWorker" in navigator && globalThis.isSecureContext) {
+  register();
+}
