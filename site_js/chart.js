@@ -23,6 +23,7 @@
 // figure is redrawn when body[data-md-color-scheme] changes.
 
 import { loadPlot } from "./vendor.js";
+import { MINUS, formatCell, formatNumber } from "./number_format.js";
 
 const drawn = new Set(); // containers with a live figure, redrawn on theme change
 let Plot = null;
@@ -47,8 +48,8 @@ function dashOf(series) {
 }
 
 // Log axes: plain numbers near 1, otherwise 1e-6 (Plot's default "1µ", "100a" SI prefixes
-// read badly for relative errors and losses).
-const logTick = (d) => (d >= 1e-3 && d < 1e4 ? String(+d.toPrecision(6)) : d.toExponential().replace("e+", "e"));
+// read badly for relative errors and losses). Numbers and the minus sign as in number_format.js.
+const logTick = (d) => (d >= 1e-3 && d < 1e4 ? formatNumber(d) : d.toExponential().replace("e+", "e").replace("-", MINUS));
 
 function scaleOf(axis = {}) {
   const scale = { label: axis.label ?? null, type: axis.type === "band" ? "band" : axis.type === "log" ? "log" : "linear" };
@@ -162,16 +163,6 @@ function el(tag, className, text) {
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
-}
-
-function formatCell(value) {
-  if (typeof value === "number") {
-    if (!Number.isFinite(value)) return "—";
-    if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
-    const abs = Math.abs(value);
-    return abs !== 0 && (abs < 1e-4 || abs >= 1e6) ? value.toExponential(4) : String(Number(value.toPrecision(6)));
-  }
-  return value === null || value === undefined ? "—" : String(value);
 }
 
 // The table: fill the existing <table> (pre-rendered at build time) or create one.

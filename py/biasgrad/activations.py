@@ -102,7 +102,8 @@ class Activation:
     derivative_formula, derivative_text, derivative_numpy : str
         da/dz = f'(z) likewise (the NumPy statement is ``da_dz = ...``).
     menu_label : str
-        How the calculator's activation menu names it.
+        How a menu names it (the calculator's and the activation explorer's; the explorer's
+        chart title too): the one home of the activation's label.
     with_numbers, derivative_with_numbers : tuple[str, str]
         f(z) and f'(z) as (TeX, plain text) templates for the reader's numbers, filled by
         ``str.format`` with ``z``, ``a``, ``y``, ``alpha`` and ``zp``, ``ap``, ``yp`` (the same
@@ -531,6 +532,8 @@ class LeakyReLU(PiecewiseLinear):
     def __init__(self, negative_slope: float = 0.01) -> None:
         self.negative_slope = float(negative_slope)
         self.formula = rf"\max({self.negative_slope:g}z, z)" if 0 <= self.negative_slope <= 1 else r"z \text{ or } \alpha z"
+        if 0 <= self.negative_slope <= 1:  # its slope, as the other menu labels show their formula
+            self.menu_label = f"leaky ReLU  max({self.negative_slope:g}z, z)"
 
     def regime_note(self, z: float, d: float) -> str | None:
         if z > 0:

@@ -82,7 +82,7 @@ class Loss:
     other_convention_factor : float or None
         For a squared error, the factor by which the other convention's derivative differs
         from this one's (2 when ½(a − y)² is differentiated as 2(a − y); ½ for (a − y)²
-        differentiated as a − y); None otherwise.
+        differentiated as a − y); None otherwise. :attr:`other_convention_word` names it.
     """
 
     name = ""
@@ -102,6 +102,16 @@ class Loss:
     small_slope_vanishes = True
     probability_target = False
     other_convention_factor: float | None = None
+
+    @property
+    def other_convention_word(self) -> str | None:
+        """How the other convention's derivative compares with this loss's: ``"twice"`` (factor 2),
+        ``"half"`` (factor ½), None without another convention. The one home of that word; the
+        diagnosis's messages and slips are keyed by it."""
+        factor = self.other_convention_factor
+        if factor is None:
+            return None
+        return {2.0: "twice", 0.5: "half"}[factor]
 
     def derivative_with_numbers_at(self, y: float) -> tuple[str, str]:
         """The derivative's (TeX, plain text) template in the form the module evaluates at ``y``."""

@@ -115,9 +115,9 @@ def candidates(r: NeuronReport, act: Activation, lo: Loss) -> dict[str, float]:
 
 
 _ANSWER_MESSAGES = {
-    "mse_factor": {2.0: "Your answer is twice dL/db: 2(a − y) is the derivative of (a − y)², but this loss is "
+    "mse_factor": {"twice": "Your answer is twice dL/db: 2(a − y) is the derivative of (a − y)², but this loss is "
                                "½(a − y)², with dL/da = a − y.",
-                   0.5: "Your answer is half of dL/db: a − y is the derivative of ½(a − y)², but this loss is "
+                   "half": "Your answer is half of dL/db: a − y is the derivative of ½(a − y)², but this loss is "
                           "(a − y)², with dL/da = 2(a − y)."},
     "missing_activation_derivative": "Your answer is dL/da: multiply by da/dz = f′(z) (and by dz/db = 1).",
     "extra_activation_derivative": "Your answer multiplies a − y by σ′(z) again: with a sigmoid and binary "
@@ -192,7 +192,7 @@ def diagnose_answer(answer: str | float, *, x: float, w: float, b: float, y: flo
     if len(hits) == 1:
         code = hits[0]
         text = _ANSWER_MESSAGES[code]
-        message = text[lo.other_convention_factor] if isinstance(text, dict) else text
+        message = text[lo.other_convention_word] if isinstance(text, dict) else text
         return AnswerDiagnosis(ok=False, mistake=code, message=message, **base)  # type: ignore[arg-type]
     if len(hits) > 1:
         return AnswerDiagnosis(ok=False, mistake="unknown", message=f"Not dL/db. Your answer matches more than one "

@@ -45,7 +45,7 @@ def layer_message(code: str, t: Trial, got: np.ndarray, act: Activation, loss: L
                 f"number of entries of dZ (PyTorch's reduction=\"mean\"), but each example's loss is summed over "
                 f"its outputs. Use {_reduce_text(reduction)}.")
     if code == "mse_factor":
-        if loss.other_convention_factor == 2.0:
+        if loss.other_convention_word == "twice":
             return ("Your db is twice the right value: 2(a − y) is the derivative of (a − y)², but this loss is "
                     "½(a − y)², whose derivative is a − y. Drop the factor 2.")
         return ("Your db is half the right value: a − y is the derivative of ½(a − y)², but this loss is "

@@ -70,10 +70,10 @@ def _dA_variants(loss: Loss) -> list[Variant]:
     if loss.takes_logits:
         return [(None, "", lambda t: t.dZ)]
     right: Variant = (None, "dA = dL/da", lambda t: np.asarray(loss.dL_da(t.A, t.Y), dtype=np.float64))
-    factor = loss.other_convention_factor
-    if factor is None:
+    factor, word = loss.other_convention_factor, loss.other_convention_word
+    if factor is None or word is None:
         return [right]
-    slip = "dA = 2(A − Y)" if factor == 2.0 else "dA = A − Y"  # the other squared error's derivative
+    slip = "dA = 2(A − Y)" if word == "twice" else "dA = A − Y"  # the other squared error's derivative
     return [right, ("mse_factor", slip, lambda t: factor * np.asarray(loss.dL_da(t.A, t.Y), dtype=np.float64))]
 
 

@@ -1,13 +1,16 @@
 """How the calculator writes a number: readable text, TeX, and plain text inside formulas.
 
 One home for the calculator's number formats (``calculator.py`` and ``calculator_figure.py``
-both import it, so neither imports the other).
+both import it, so neither imports the other). ``fmt`` is the site's one number format,
+:func:`biasgrad.web.number_format.fmt`, re-exported here.
 """
 
 from __future__ import annotations
 
 import math
 from typing import Any
+
+from .number_format import MISSING, fmt
 
 __all__ = ["clean", "fmt", "tex", "plain"]
 
@@ -23,27 +26,10 @@ def clean(value: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def fmt(value: float | None, digits: int = 6) -> str:
-    """A readable rounding: 6 significant digits, scientific outside [1e-4, 1e6)."""
-    if value is None:
-        return "—"
-    if value == 0:
-        return "0"
-    if 1e-4 <= abs(value) < 1e6:
-        text = f"{value:.{digits}g}"
-        if "e" in text:  # .6g still chose scientific (e.g. 123456.7): use fixed
-            text = f"{value:.{max(digits - 6, 0)}f}"
-    else:
-        mantissa, exponent = f"{value:.{digits - 2}e}".split("e")
-        mantissa = mantissa.rstrip("0").rstrip(".")
-        text = f"{mantissa}e{int(exponent)}"
-    return text.replace("-", "−")
-
-
 def tex(value: float | None, digits: int = 4, paren: bool = False) -> str:
     """A number in TeX; negative numbers in parentheses when ``paren`` (after an operator)."""
     if value is None:
-        return r"\text{—}"
+        return rf"\text{{{MISSING}}}"
     if value == 0:
         text = "0"
     elif 1e-4 <= abs(value) < 1e6:

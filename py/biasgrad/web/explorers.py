@@ -146,12 +146,8 @@ def explore(name: str, params: Any = None) -> View:
 
 # ---- section 3: an activation and its derivative ---------------------------------------------
 
-_ACT_LABELS = {"sigmoid": "sigmoid σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU (0.01)",
-               "linear": "linear (identity)", "softplus": "softplus"}
-
-
 @explorer("activation", controls=[
-    select("activation", "Activation", [(k, _ACT_LABELS.get(k, k)) for k in ACTIVATIONS], "sigmoid"),
+    select("activation", "Activation", [(k, act.menu_label) for k, act in ACTIVATIONS.items()], "sigmoid"),
     slider("z", "z", -10.0, 10.0, 0.1, 2.0),
 ])
 def _activation(p: Params) -> View:
@@ -160,7 +156,7 @@ def _activation(p: Params) -> View:
     zs = np.linspace(-10.0, 10.0, 401)
     a, d = np.asarray(act.value(zs)), np.asarray(act.derivative(zs))
     a0, d0 = float(act.value(z0)), float(act.derivative(z0))
-    label = _ACT_LABELS.get(act.name, act.name)
+    label = act.menu_label
     points = sorted({-6.0, -4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0, 6.0, z0})
     table = {"columns": ["z", "f(z) = a", "f′(z) = da/dz"],
              "rows": [[f"{z:g} (current)" if z == z0 else z, float(act.value(z)), float(act.derivative(z))]

@@ -6,20 +6,30 @@ stylesheet link and no request: the chart is the inline SVG of :mod:`biasgrad.we
 
 from __future__ import annotations
 
+import numbers
 from html import escape
 from typing import Any, Mapping
 
+from .number_format import fmt
 from .svg import render_svg
 
-__all__ = ["figure_html", "table_html"]
+__all__ = ["cell_text", "figure_html", "table_html"]
+
+
+def cell_text(v: Any) -> str:
+    """A data-table cell's text, as ``site_js/number_format.js``'s ``formatCell`` writes it when the
+    browser redraws the table: numbers (int or float) by :func:`~biasgrad.web.number_format.fmt`,
+    None as its dash, booleans as JSON spells them, anything else as ``str``."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if v is None or isinstance(v, numbers.Real):
+        return fmt(v)
+    return str(v)
 
 
 def _cell(v: Any) -> str:
-    if v is None:
-        return "–"
-    if isinstance(v, float):
-        return escape(f"{v:.6g}")
-    return escape(str(v))
+    """A data-table cell as escaped HTML text (the build's tables use this too)."""
+    return escape(cell_text(v))
 
 
 def table_html(table: Mapping[str, Any]) -> str:

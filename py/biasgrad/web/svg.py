@@ -13,6 +13,8 @@ import math
 from html import escape
 from typing import Any, Callable, Mapping, Sequence
 
+from .number_format import MISSING, fmt
+
 __all__ = ["render_svg", "PALETTE"]
 
 PALETTE = ("#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951",
@@ -34,9 +36,7 @@ def _nice_step(span: float, count: int = 5) -> float:
 
 
 def _fmt(v: float) -> str:
-    if v == 0:
-        return "0"
-    return f"{v:.4g}".replace("-", "−")
+    return fmt(v, 4)
 
 
 class _Axis:
@@ -207,7 +207,7 @@ def _mark(s: Mapping[str, Any], colour: str, x: _Axis, y: _Axis, box: tuple[floa
             if x.ok(a) and y.ok(b):
                 colour_f = _diverging(float(f), fill_limit) if _finite(f) else GRID
                 out.append(f'<rect x="{x(a) - bw / 2:.2f}" y="{y(b) - bh / 2:.2f}" width="{bw:.2f}" height="{bh:.2f}"'
-                           f' fill="{colour_f}" stroke="{PAPER}"><title>{escape(_fmt(float(f)) if _finite(f) else "–")}</title></rect>')
+                           f' fill="{colour_f}" stroke="{PAPER}"><title>{escape(_fmt(float(f)) if _finite(f) else MISSING)}</title></rect>')
     return out
 
 
