@@ -17,15 +17,19 @@ def printed_shape(text: str) -> str:
     return NUMBER.sub("#", TIMING.sub("<timing>", text.strip()))
 
 
-def wait_state(root, state: str, timeout: float = READY_TIMEOUT_MS) -> None:
-    """Wait until the widget root (a Locator) has data-state=state."""
+def wait_state(root, *states: str, timeout: float = READY_TIMEOUT_MS) -> str:
+    """Wait until the widget root (a Locator) has data-state in ``states``; return the one reached."""
+    if not states:
+        raise TypeError("wait_state needs at least one state")
+    handle = root.element_handle()
     root.page.wait_for_function(
-        "([el, state]) => el.dataset.state === state", arg=[root.element_handle(), state], timeout=timeout)
+        "([el, states]) => states.includes(el.dataset.state)", arg=[handle, list(states)], timeout=timeout)
+    return handle.get_attribute("data-state")
 
 
 def wait_ready(root, timeout: float = READY_TIMEOUT_MS) -> None:
     """Wait until the widget root (a Locator) is live (data-state=ready)."""
-    wait_state(root, "ready", timeout)
+    wait_state(root, "ready", timeout=timeout)
 
 
 def set_inputs(root, values: dict[str, str]) -> int:

@@ -81,10 +81,9 @@ def test_a_slow_healthy_download_is_not_killed(reader, faulty):
     server, url = faulty
     server.faults[WASM] = Fault("throttle", 100_000)
     page, root = open_page(reader, url, stall_ms=30_000)
-    page.wait_for_function(
-        "el => ['ready', 'error'].includes(el.dataset.state)", arg=root.element_handle(), timeout=300_000)
+    reached = wait_state(root, "ready", "error", timeout=300_000)
     text = status_of(root)
-    assert root.get_attribute("data-state") == "ready", f"loading ended in an error: {text}"
+    assert reached == "ready", f"loading ended in an error: {text}"
     assert "running in your browser" in text
 
 
