@@ -1,4 +1,4 @@
-"""MkDocs hook: the "Check your own code" widgets, pre-rendered with the same module.
+"""The "Check your own code" widgets, pre-rendered with the same module.
 
 ``<div data-widget="diagnose"></div>`` becomes the editor (pre-filled with
 ``biasgrad.web.diagnose.STARTER``), the activation / loss / reduction menus, Check, and the
@@ -12,36 +12,16 @@ script puts before the guide links of the verdicts (``LINKS`` are relative to th
 
 from __future__ import annotations
 
-import html
 import re
-import sys
-from pathlib import Path
-from typing import Any
 
-from mkdocs.exceptions import PluginError
+from .errors import GuideError
+from .render import esc as _esc
+from .render import highlight_python as _highlight
 
-ROOT = Path(__file__).resolve().parent.parent
 DIAGNOSE_RE = re.compile(r"<div\s+data-widget=\"diagnose\"\s*>\s*</div>")
 PRACTICE_RE = re.compile(r"<div\s+data-widget=\"practice\"\s*>\s*</div>")
 DEFAULT_SEED = 1
 DEFAULTS = {"activation": "sigmoid", "loss": "bce", "reduction": "mean"}
-
-
-def _ensure_path() -> None:
-    if str(ROOT / "py") not in sys.path:
-        sys.path.insert(0, str(ROOT / "py"))
-
-
-def _esc(text: Any) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _highlight(source: str) -> str:
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexers import PythonLexer
-
-    return highlight(source, PythonLexer(), HtmlFormatter(nowrap=True))
 
 
 def _select(uid: str, name: str, label: str, options: tuple[str, ...], value: str) -> str:
@@ -69,7 +49,7 @@ def render_diagnose(uid: str, root: str) -> str:
 
     v = diagnose_code(STARTER, **DEFAULTS)
     if v["status"] != "ok":
-        raise PluginError(f"diagnose widget: the starter code is not diagnosed right: {v['message']}")
+        raise GuideError(f"diagnose widget: the starter code is not diagnosed right: {v['message']}")
     rows = STARTER.count("\n") + 1
     menus = (_select(uid, "activation", "Activation", ACTIVATION_CHOICES, DEFAULTS["activation"])
              + _select(uid, "loss", "Loss", LOSS_CHOICES, DEFAULTS["loss"])
@@ -123,24 +103,21 @@ def render_practice(uid: str, root: str) -> str:
         f'</div>')
 
 
-def on_page_content(html_text, page, config, files, **kwargs):
+def replace_widgets(html_text: str, page) -> str:
     if not (DIAGNOSE_RE.search(html_text) or PRACTICE_RE.search(html_text)):
         return html_text
-    _ensure_path()
-    depth = page.url.strip("/").count("/") + 1 if page.url.strip("/") else 0
-    root = "../" * depth
-    slug = re.sub(r"[^a-z0-9]+", "-", Path(page.file.src_uri).with_suffix("").as_posix().lower()).strip("-")
+    root = page.root
     counter = {"n": 0}
 
     def widget(render):
         def sub(match: re.Match) -> str:
             counter["n"] += 1
             try:
-                return render(f"{slug}-w{counter['n']}", root)
-            except PluginError:
+                return render(f"{page.slug}-w{counter['n']}", root)
+            except GuideError:
                 raise
             except Exception as exc:  # noqa: BLE001 - name the page that broke the build
-                raise PluginError(f"{page.file.src_uri}: {render.__name__} failed: {type(exc).__name__}: {exc}") from exc
+                raise GuideError(f"{page.src}: {render.__name__} failed: {type(exc).__name__}: {exc}") from exc
         return sub
 
     html_text = DIAGNOSE_RE.sub(widget(render_diagnose), html_text)

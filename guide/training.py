@@ -1,4 +1,4 @@
-"""MkDocs hook: the training widget, pre-rendered at build time with the default run.
+"""The training widget, pre-rendered at build time with the default run.
 
 ``<div data-widget="training"></div>`` (one line, empty) in a page becomes the form, a
 summary and every chart of ``biasgrad.web.training.train_iris(DEFAULTS)``, computed here in
@@ -8,35 +8,17 @@ charts and retrains in the browser's worker (``call("train_iris", params)``) on 
 
 from __future__ import annotations
 
-import html
-import importlib.util
 import json
 import logging
 import re
-import sys
 import time
-from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+from .errors import GuideError
+from .render import chart
+from .render import esc as _esc
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "py") not in sys.path:
-    sys.path.insert(0, str(ROOT / "py"))
-
-log = logging.getLogger("mkdocs.hooks.training")
+log = logging.getLogger("mkdocs.guide.training")
 WIDGET_RE = re.compile(r"<div\s+data-widget=\"training\"\s*>\s*</div>")
-
-
-def _examples_hook():
-    """hooks/examples.py, for its figure markup (one chart container format for the whole site)."""
-    spec = importlib.util.spec_from_file_location("biasgrad_hook_examples", ROOT / "hooks" / "examples.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _esc(text) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def render_controls(controls: list[dict], values: dict, widget_id: str) -> str:
@@ -75,9 +57,8 @@ def render_widget(widget_id: str) -> str:
     payload = train_iris(dict(DEFAULTS))
     log.info("training widget: default run took %.0f ms", (time.perf_counter() - start) * 1000)
     if not payload.get("ok"):
-        raise PluginError(f"training widget: the default run failed: {payload.get('errors')}")
-    examples = _examples_hook()
-    charts = "".join(examples.render_figure(spec, f"{widget_id}-{spec['id']}") for spec in payload["figures"])
+        raise GuideError(f"training widget: the default run failed: {payload.get('errors')}")
+    charts = "".join(chart(spec, f"{widget_id}-{spec['id']}") for spec in payload["figures"])
     return (
         f'<div class="bg-training" data-widget="training" data-state="static" id="{_esc(widget_id)}" '
         f'data-defaults="{_esc(json.dumps(DEFAULTS))}">'
@@ -95,19 +76,18 @@ def render_widget(widget_id: str) -> str:
     )
 
 
-def on_page_content(html_text, page, config, files, **kwargs):
+def replace_widgets(html_text: str, page) -> str:
     if not WIDGET_RE.search(html_text):
         return html_text
     counter = {"n": 0}
 
     def sub(match: re.Match) -> str:
         counter["n"] += 1
-        slug = re.sub(r"[^a-z0-9]+", "-", Path(page.file.src_uri).with_suffix("").as_posix().lower()).strip("-")
         try:
-            return render_widget(f"{slug}-training{counter['n']}")
-        except PluginError:
+            return render_widget(f"{page.slug}-training{counter['n']}")
+        except GuideError:
             raise
         except Exception as exc:  # noqa: BLE001 - name the page that broke the build
-            raise PluginError(f"{page.file.src_uri}: training widget failed: {type(exc).__name__}: {exc}") from exc
+            raise GuideError(f"{page.src}: training widget failed: {type(exc).__name__}: {exc}") from exc
 
     return WIDGET_RE.sub(sub, html_text)

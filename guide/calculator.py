@@ -1,42 +1,30 @@
-"""MkDocs hook: pre-render the calculator with the same module the browser runs.
+"""The calculator, pre-rendered with the same module the browser runs.
 
 A page asks for a calculator with a one-line placeholder (raw HTML in the Markdown)::
 
     <div data-widget="calculator"></div>
     <div data-widget="calculator" data-preset='{"activation": "tanh", "loss": "mse"}'></div>
 
-This hook replaces it with the full widget: form controls named x, w, b, y, activation, loss, lr;
+The extension replaces it with the full widget: form controls named x, w, b, y, activation, loss, lr;
 every output as ``<output data-output=KEY data-value=repr(float)>``; the substituted formulas as
 plain text (KaTeX renders them in the browser); the chart's data table; the NumPy code. All the
 numbers come from ``biasgrad.web.calculator.calculate`` run here, in CPython, so they are right
 before any JavaScript runs. ``site_js/calculator.js`` then takes over.
-
-It also marks pages that hold any live widget (calculator, example, explorer), so the template
-starts the Python worker in the page's <head>.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sys
-from html import escape
-from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _import_path() -> None:
-    """Import biasgrad from this checkout (MkDocs restores sys.path after loading hooks)."""
-    if str(ROOT / "py") not in sys.path:
-        sys.path.insert(0, str(ROOT / "py"))
+from .errors import GuideError
+from .render import esc as escape
+from .render import highlight_python
+from .render import math as _math
 
 PLACEHOLDER = re.compile(
     r"""<div\s+data-widget=["']calculator["'](?P<attrs>[^>]*)>\s*</div>""", re.IGNORECASE)
 PRESET = re.compile(r"""data-preset=(?:'(?P<single>[^']*)'|"(?P<double>[^"]*)")""")
-LIVE = re.compile(r"""data-widget=|data-example[\s=>]""")
 
 # field -> (symbol, description, slider min, max, slider step, stepper step)
 NUMBER_FIELDS = {
@@ -56,7 +44,7 @@ GROUPS = (
 
 
 def _attr(value: object) -> str:
-    return escape(str(value), quote=True)
+    return escape(value)
 
 
 def _number_field(uid: str, name: str, value: str) -> str:
@@ -93,11 +81,6 @@ def _select_field(uid: str, name: str, symbol: str, what: str, options: dict[str
   <select id="{fid}" class="bg-field__input" name="{name}" aria-describedby="{described}">{opts}</select>{tip_html}
   <p class="bg-field__msg" id="{fid}-msg" data-error-for="{name}" hidden></p>
 </div>"""
-
-
-def _math(tex: str) -> str:
-    """Inline math for hooks/katex.py to typeset at build time (TeX stays if Node is missing)."""
-    return f'<span class="arithmatex">\\({escape(tex)}\\)</span>' if tex else ""
 
 
 def _outputs(payload: dict) -> str:
@@ -175,11 +158,7 @@ def _code_block(uid: str, kind: str, code: str) -> str:
     The ``<pre>`` carries its own id: Material's copy button targets ``#__code_<closest id>``, so
     without it both views shared the widget's id and both buttons copied the first view.
     """
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexers import PythonLexer
-
-    spans = highlight(code, PythonLexer(), HtmlFormatter(nowrap=True))
+    spans = highlight_python(code)
     return (f'<div class="highlight bg-code"><pre id="{uid}-code-{kind}"><code data-code="{kind}">'
             f'{spans}</code></pre></div>')
 
@@ -191,7 +170,7 @@ def render_calculator(index: int, preset: dict, sync_url: bool) -> str:
     raw = {**DEFAULTS, **{k: str(v) for k, v in preset.items() if k in DEFAULTS}}
     payload = calculate(raw)
     if not payload["ok"]:
-        raise PluginError(f"calculator preset {preset!r} is invalid: {payload['errors']}")
+        raise GuideError(f"calculator preset {preset!r} is invalid: {payload['errors']}")
     uid = f"bgc{index}"
     inputs = payload["inputs"]
     fields = "".join(_number_field(uid, name, inputs[name]) for name in ("x", "w", "b", "y", "lr"))
@@ -226,13 +205,7 @@ def render_calculator(index: int, preset: dict, sync_url: bool) -> str:
 </div>"""
 
 
-def on_config(config, **kwargs):
-    _import_path()
-    return config
-
-
-def on_page_content(html, page, config, files, **kwargs):
-    _import_path()
+def replace_widgets(html: str, page) -> str:
     if "calculator" not in html:
         return html
     counter = {"n": 0}
@@ -246,15 +219,9 @@ def on_page_content(html, page, config, files, **kwargs):
             try:
                 preset = json.loads(text.replace("&quot;", '"'))
             except json.JSONDecodeError as error:
-                raise PluginError(f"{page.file.src_path}: data-preset is not JSON ({error})") from None
+                raise GuideError(f"{page.src}: data-preset is not JSON ({error})") from None
         index = counter["n"]
         counter["n"] += 1
         return render_calculator(index, preset, sync_url=index == 0)
 
     return PLACEHOLDER.sub(replace, html)
-
-
-def on_page_context(context, page, config, nav, **kwargs):
-    if page.content and LIVE.search(page.content):
-        page.meta["biasgrad_runtime"] = True
-    return context
