@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from .errors import GuideError
 from .page import Page
-from .render import chart, esc, render
+from .render import chart, render
 
 FENCE_OPTIONS = ("run", "session", "raises", "title")
 FENCE_RE = re.compile(r"^[ \t>]*(`{3,}|~{3,})[ \t]*python[ \t]+run\b.*$", re.M)
@@ -171,6 +171,7 @@ def render_explorer(name: str, params: dict, widget_id: str) -> Markup:
             raise GuideError(f"explorer control kind {c['kind']!r} is not supported")
     figures = [chart(f, f"{widget_id}-chart{i + 1 if i else ''}") for i, f in enumerate(view["figures"])]
     return render("explorer.html", name=name, widget_id=widget_id, view=view,
+                  readout_items=[(i["key"], i["label"], i["text"]) for i in view["readout"]],
                   params_json=json.dumps(view["params"]), figures=figures)
 
 

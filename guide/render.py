@@ -65,6 +65,9 @@ def math(tex: str) -> Markup:
     return render("math.html", tex=tex) if tex else Markup("")
 
 
+ENV.globals.update(math=math, highlight_python=highlight_python)
+
+
 def table(spec_table: dict[str, Any]) -> Markup:
     """A figure's data table, the same markup Jupyter shows (``biasgrad.web.html_table``)."""
     from biasgrad.web.html_table import table_html

@@ -14,66 +14,25 @@ import re
 import time
 
 from .errors import GuideError
-from .render import chart
-from .render import esc as _esc
+from .render import chart, render
 
 log = logging.getLogger("mkdocs.guide.training")
 WIDGET_RE = re.compile(r"<div\s+data-widget=\"training\"\s*>\s*</div>")
 
 
-def render_controls(controls: list[dict], values: dict, widget_id: str) -> str:
-    parts = []
-    for c in controls:
-        cid = f"{widget_id}-{c['name']}"
-        label = f'<label for="{_esc(cid)}">{_esc(c["label"])}</label>'
-        value = values[c["name"]]
-        if c["kind"] == "select":
-            opts = "".join(f'<option value="{_esc(o)}"{" selected" if o == value else ""}>{_esc(o)}</option>'
-                           for o in c["options"])
-            field = f'<select id="{_esc(cid)}" name="{_esc(c["name"])}" disabled>{opts}</select>'
-        else:
-            # type="text" (not "number"): the reader's exact text reaches Python, which names what is wrong
-            extra = ' inputmode="decimal" autocomplete="off" spellcheck="false"' if c["kind"] == "number" else ' autocomplete="off"'
-            field = (f'<input type="text" id="{_esc(cid)}" name="{_esc(c["name"])}" value="{_esc(value)}"'
-                     f'{extra} disabled aria-describedby="{_esc(cid)}-error">')
-        hint = f'<span class="bg-training__help">{_esc(c["help"])}</span>' if c.get("help") else ""
-        parts.append(f'<div class="bg-control bg-control--{_esc(c["kind"])}">{label}{field}{hint}'
-                     f'<span class="bg-training__error" id="{_esc(cid)}-error" data-error-for="{_esc(c["name"])}"></span></div>')
-    return "".join(parts)
-
-
-def render_summary(payload: dict) -> str:
-    from biasgrad.web.training import summary_items
-
-    rows = "".join(f'<div class="bg-readout__item"><dt>{_esc(label)}</dt><dd data-output="{_esc(key)}">{_esc(text)}</dd></div>'
-                   for key, label, text in summary_items(payload))
-    return f'<dl class="bg-readout">{rows}</dl>'
-
-
 def render_widget(widget_id: str) -> str:
-    from biasgrad.web.training import CONTROLS, DEFAULTS, train_iris
+    """The widget for the default run (training.html)."""
+    from biasgrad.web.training import CONTROLS, DEFAULTS, summary_items, train_iris
 
     start = time.perf_counter()
     payload = train_iris(dict(DEFAULTS))
     log.info("training widget: default run took %.0f ms", (time.perf_counter() - start) * 1000)
     if not payload.get("ok"):
         raise GuideError(f"training widget: the default run failed: {payload.get('errors')}")
-    charts = "".join(chart(spec, f"{widget_id}-{spec['id']}") for spec in payload["figures"])
-    return (
-        f'<div class="bg-training" data-widget="training" data-state="static" id="{_esc(widget_id)}" '
-        f'data-defaults="{_esc(json.dumps(DEFAULTS))}">'
-        f'<form class="bg-training__controls" data-controls>'
-        f'{render_controls(CONTROLS, payload["config_text"], widget_id)}'
-        f'<div class="bg-training__buttons">'
-        f'<button type="submit" class="md-button md-button--primary" data-action="train" disabled>Train</button>'
-        f'<button type="button" class="md-button" data-action="reset" disabled>Defaults</button></div></form>'
-        f'<p class="bg-training__status" data-status role="status" aria-live="polite">'
-        f'Showing the default run, computed when this page was built. Train runs in your browser once Python has loaded.</p>'
-        f'<div class="bg-training__summary" data-summary aria-live="polite">{render_summary(payload)}</div>'
-        f'<p class="bg-training__convention" data-convention>{_esc(payload["convention"])}</p>'
-        f'<div class="bg-training__charts" data-charts>{charts}</div>'
-        f'</div>'
-    )
+    return str(render("training.html", widget_id=widget_id, defaults_json=json.dumps(DEFAULTS),
+                      controls=CONTROLS, values=payload["config_text"], summary=summary_items(payload),
+                      convention=payload["convention"],
+                      figures=[chart(spec, f"{widget_id}-{spec['id']}") for spec in payload["figures"]]))
 
 
 def replace_widgets(html_text: str, page) -> str:
