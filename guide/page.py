@@ -1,8 +1,8 @@
 """Which page a Markdown conversion is for (the ids, the error messages, the links to the root).
 
 Python-Markdown does not know the page. Under MkDocs the converter carries its ``relpath``
-tree processor, which holds the page's ``File``; a converter without one (a test, another
-generator) converts the page the extension's ``src`` and ``url`` options name, by default an
+tree processor, which holds the page's ``File`` (under Zensical, its ``rendering_context``
+preprocessor holds the page); a converter without either (a test, another generator) converts the page the extension's ``src`` and ``url`` options name, by default an
 anonymous one, ``<markdown>`` at the site root, with this checkout's docs/.
 """
 
@@ -35,10 +35,16 @@ class Page:
 
 
 def page_of(md: Any, default: Page) -> Page:
-    """The page ``md`` is converting (MkDocs' relpath tree processor knows its File), else default."""
+    """The page ``md`` is converting, else default. MkDocs' relpath tree processor holds its File;
+    Zensical's ``rendering_context`` preprocessor its page (``path`` is the src_uri)."""
     try:
         relpath = md.treeprocessors["relpath"]
         return Page(relpath.file.src_uri, relpath.file.url, Path(relpath.config["docs_dir"]))
+    except (KeyError, AttributeError, TypeError):
+        pass
+    try:
+        context = md.preprocessors["rendering_context"].page
+        return Page(str(context.path), str(context.url))
     except (KeyError, AttributeError, TypeError):
         return default
 

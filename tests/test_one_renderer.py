@@ -96,6 +96,24 @@ def test_a_rebuild_imports_the_edited_extension():
         sys.modules.update(modules)
 
 
+def test_the_page_comes_from_mkdocs_or_zensical_else_the_options():
+    """Assert the page (ids, messages, root) is MkDocs' File, or Zensical's rendering context."""
+    from types import SimpleNamespace
+
+    from markdown import Markdown
+    from markdown.preprocessors import Preprocessor
+
+    from guide.page import Page, page_of
+
+    md = Markdown()
+    assert page_of(md, Page("x.md")) == Page("x.md")
+    context = Preprocessor(md)
+    context.page = SimpleNamespace(path="guide/one-neuron.md", url="guide/one-neuron/")  # type: ignore[attr-defined]
+    md.preprocessors.register(context, "rendering_context", 0)
+    page = page_of(md, Page())
+    assert (page.src, page.slug, page.root) == ("guide/one-neuron.md", "guide-one-neuron", "../../")
+
+
 def test_nothing_is_loaded_by_file_path():
     for path in GUIDE + HOOKS:
         text = path.read_text(encoding="utf-8")
