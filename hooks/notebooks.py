@@ -4,7 +4,7 @@ For each page under ``guide/``, the notebook holds the page's prose as markdown 
 ```` ```python run ```` examples as code cells, in page order. It is written next to the page
 (``guide/core-idea/core-idea.ipynb``) and the page gets a "Download as notebook" link.
 
-The hook reads what ``hooks/examples.py`` already produced and changes none of it:
+The hook reads what ``guide/examples.py`` already wrote into the page and changes none of it:
 
 * the code of each example is its editor source, ``textarea[data-source]`` in the rendered page;
 * the build-time output is the pre-rendered ``pre[data-stream=stdout|result|error]`` and the
@@ -159,7 +159,7 @@ class _ExampleParser(HTMLParser):
 
 
 def examples_in(page_html: str) -> list[dict[str, Any]]:
-    """What hooks/examples.py wrote for each example: attributes, source, outputs, figure specs."""
+    """What guide/examples.py wrote for each example: attributes, source, outputs, figure specs."""
     parser = _ExampleParser()
     parser.feed(page_html)
     parser.close()

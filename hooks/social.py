@@ -70,8 +70,34 @@ def plain_tex(tex: str) -> str:
     return tex.replace("{", "").replace("}", "").strip()
 
 
+_KATEX = re.compile(r'<span class="arithmatex" data-rendered="katex">')
+_TEX_SOURCE = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.S)
+_SPAN = re.compile(r"<span\b|</span>")
+
+
+def untypeset(page_html: str) -> str:
+    """Inline math that guide/katex.py typeset, back as arithmatex's TeX (KaTeX keeps the TeX
+    in its MathML's annotation), so a description reads ∂L/∂b, not KaTeX's two renderings."""
+    out, pos = [], 0
+    for start in _KATEX.finditer(page_html):
+        if start.start() < pos:
+            continue
+        depth, end = 1, len(page_html)
+        for tag in _SPAN.finditer(page_html, start.end()):
+            depth += 1 if tag.group(0) == "<span" else -1
+            if depth == 0:
+                end = tag.end()
+                break
+        tex = _TEX_SOURCE.search(page_html, start.end(), end)
+        out.append(page_html[pos:start.start()])
+        out.append(f'<span class="arithmatex">\\({tex.group(1) if tex else ""}\\)</span>')
+        pos = end
+    out.append(page_html[pos:])
+    return "".join(out)
+
+
 def _first_paragraph(page_html: str) -> str:
-    for m in re.finditer(r"<p>(.*?)</p>", page_html, re.S):
+    for m in re.finditer(r"<p>(.*?)</p>", untypeset(page_html), re.S):
         text = re.sub(r'<span class="arithmatex">\\\((.*?)\\\)</span>', lambda t: plain_tex(t.group(1)), m.group(1), flags=re.S)
         text = html.unescape(re.sub(r"<[^>]+>", "", text))
         text = re.sub(r"\s+", " ", text).strip()

@@ -1,6 +1,7 @@
-"""The build runs every ```python run example (hooks/examples.py) and fails loudly when one breaks.
+"""The build runs every ```python run example (guide/examples.py) and fails loudly when one breaks.
 
-* Every page in docs/ is converted with the site's own Markdown configuration and this hook, so
+* Every page in docs/ is converted with the site's own Markdown configuration (the guide's
+  extension included), so
   every example and explorer in the guide executes here in CPython; a page whose example raises
   (without ``raises=``) fails this test with the page, line and traceback.
 * Small throw-away MkDocs projects check that ``mkdocs build --strict`` itself stops on a broken
@@ -9,7 +10,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import html as htmlmod
 import json
 import os
@@ -19,7 +19,6 @@ import sys
 import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -28,30 +27,22 @@ DOCS = ROOT / "docs"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
-def load_hook():
-    spec = importlib.util.spec_from_file_location("bg_examples_hook", ROOT / "hooks" / "examples.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-hook = load_hook()
+from guide import examples as hook  # noqa: E402 - tests/conftest.py puts the checkout on the path
 
 
 @pytest.fixture(scope="module")
 def site_markdown():
-    """A factory of Markdown converters configured exactly like mkdocs.yml, plus this hook."""
+    """A factory of Markdown converters configured exactly like mkdocs.yml (the extension too)."""
     from markdown import Markdown
     from mkdocs.config import load_config
 
     config = load_config(str(ROOT / "mkdocs.yml"))
-    hook.on_config(config)
 
     def convert(path: Path) -> str:
-        md = Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
-        page = SimpleNamespace(file=SimpleNamespace(src_uri=path.relative_to(DOCS).as_posix()))
-        text = hook.on_page_markdown(path.read_text(encoding="utf-8"), page=page, config=config, files=None)
-        return hook.on_page_content(md.convert(text), page=page, config=config, files=None)
+        page = {"src": path.relative_to(DOCS).as_posix()}
+        md = Markdown(extensions=config["markdown_extensions"],
+                      extension_configs={**config["mdx_configs"], "guide": page})
+        return md.convert(path.read_text(encoding="utf-8"))
 
     return convert
 
@@ -94,13 +85,10 @@ class Tags(HTMLParser):
 def render(markdown_text: str, src: str = "page.md") -> str:
     from markdown import Markdown
 
-    configs: dict = {}
-    hook.register_fence(configs)
-    md = Markdown(extensions=["pymdownx.superfences", "pymdownx.highlight", "md_in_html"],
-                  extension_configs=configs)
-    page = SimpleNamespace(file=SimpleNamespace(src_uri=src))
-    text = hook.on_page_markdown(markdown_text, page=page, config=None, files=None)
-    return hook.on_page_content(md.convert(text), page=page, config=None, files=None)
+    md = Markdown(extensions=["pymdownx.superfences", "pymdownx.highlight", "md_in_html", "guide"],
+                  extension_configs={"pymdownx.superfences": {"custom_fences": [hook.FENCE]},
+                                     "guide": {"src": src}})
+    return md.convert(markdown_text)
 
 
 def test_example_html_follows_the_contract():
@@ -234,17 +222,21 @@ def make_project(tmp_path: Path, page: str) -> Path:
     (tmp_path / "docs" / "index.md").write_text(page, encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(textwrap.dedent(f"""\
         site_name: t
-        hooks:
-          - {ROOT / 'hooks' / 'examples.py'}
         markdown_extensions:
           - pymdownx.highlight
-          - pymdownx.superfences
+          - pymdownx.superfences:
+              custom_fences:
+                - name: python
+                  class: bg-example
+                  format: !!python/name:guide.examples.fence_format
+                  validator: !!python/name:guide.examples.fence_validator
+          - guide
         """), encoding="utf-8")
     return tmp_path
 
 
 def build(project: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}  # guide/, the extension
     return subprocess.run([*MKDOCS, "build", "--strict", "-d", str(project / "site")], cwd=project,
                           capture_output=True, text=True, env=env, timeout=120)
 

@@ -1,7 +1,7 @@
 """Each formula the calculator shows has one home: its activation's or loss's class.
 
 The calculator fills the class templates with the reader's numbers; no template is written a
-second time in the web layer or the hooks, and every template fills without error.
+second time in the web layer, the guide's extension or the hooks, and every template fills without error.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from biasgrad.web.calculator import ACTIVATION_LABELS, LOSS_LABELS
 ROOT = Path(__file__).resolve().parents[1]
 NUMBERS = {"z": "-1.5", "zp": "(-1.5)", "a": "0.25", "ap": "0.25", "y": "1", "yp": "1", "alpha": "0.01"}
 RENDERING = sorted((ROOT / "py/biasgrad/web").glob("*.py")) + sorted((ROOT / "hooks").glob("*.py"))
+RENDERING += sorted((ROOT / "guide").rglob("*.py")) + sorted((ROOT / "guide").rglob("*.html"))
 
 
 def templates() -> list[tuple[str, str, str]]:

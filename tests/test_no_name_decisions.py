@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MATH = {"activations.py", "losses.py", "link.py", "inputs.py"}
 NAMES = set(ACTIVATIONS) | set(NETWORK_LOSSES)
 SOURCES = [p for p in sorted((ROOT / "py/biasgrad").rglob("*.py")) if p.name not in MATH or p.parent.name != "biasgrad"]
-SOURCES += sorted((ROOT / "hooks").glob("*.py"))
+SOURCES += sorted((ROOT / "hooks").glob("*.py")) + sorted((ROOT / "guide").glob("*.py"))
 # What the other side of the comparison must look like to be a convention (not, say, an axis's
 # scale kind "linear"): an activation, a loss, or a name of one.
 SUBJECT = re.compile(r"\b(act|activation|lo|loss|a)\b|name\b|activation|loss")

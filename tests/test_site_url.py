@@ -48,7 +48,7 @@ def test_mkdocs_build_without_the_variable_stops_before_building(tmp_path):
     assert not (tmp_path / "site" / "index.html").exists()
 
 
-def test_serve_watches_the_package_widgets_hooks_and_theme():
+def test_serve_watches_the_package_widgets_extension_hooks_and_theme():
     from mkdocs.config import load_config
 
     env = {**os.environ, "BIASGRAD_SITE_URL": "http://127.0.0.1:8000/"}
@@ -60,6 +60,6 @@ def test_serve_watches_the_package_widgets_hooks_and_theme():
         os.environ.clear()
         os.environ.update(old)
     watched = {Path(w).resolve() for w in cfg["watch"]}
-    for folder in ("py", "site_js", "hooks", "overrides"):
+    for folder in ("py", "site_js", "guide", "hooks", "overrides"):
         assert (ROOT / folder).resolve() in watched, folder
     assert "watch" in (ROOT / "README.md").read_text(encoding="utf-8") and "mkdocs serve" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import pathlib
 import math
@@ -232,11 +231,10 @@ def test_exported_to_the_worker():
 
 
 def test_hook_prerenders_the_default_run():
-    """Assert hooks/training.py writes the form, the readout and every chart of the default run."""
-    spec = importlib.util.spec_from_file_location("training_hook", ROOT / "hooks" / "training.py")
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
-    html = hook.render_widget("t1")
+    """Assert guide/training.py writes the form, the readout and every chart of the default run."""
+    from guide import training as widget
+
+    html = widget.render_widget("t1")
     for name in ("lr", "hidden", "activation", "epochs", "seed"):
         assert f'name="{name}"' in html
     assert 'data-action="train"' in html

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the guide needs, from lockfiles, into ignored folders. Idempotent.
 #   .venv/           Python deps from requirements/dev.lock (hash-checked) + biasgrad (editable)
+#                    + a .pth with this checkout's root (guide/, the guide's Markdown extension)
 #   node_modules/    npm deps from package-lock.json (npm ci)
 #   .cache/runtime/  Pyodide 0.27.7 + the NumPy 2.0.2 wasm wheel, hashes checked
 #   chromium, firefox-esr, webkit2gtk-driver, xvfb  Debian's, for the browser tests (only with --with-browser)
@@ -45,6 +46,14 @@ fi
 if ! .venv/bin/python -c "import biasgrad" >/dev/null 2>&1; then
   say "installing biasgrad (editable) into .venv"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+fi
+
+# The guide's Markdown extension (guide/, mkdocs.yml's markdown_extensions) is not a package to
+# install: a .pth file puts this checkout's root on the venv's path, so `.venv/bin/mkdocs` finds it.
+site_packages="$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+if [[ "$(cat "$site_packages/biasgrad-guide.pth" 2>/dev/null)" != "$PWD" ]]; then
+  say "putting $PWD on .venv's path (guide/, the Markdown extension)"
+  printf '%s\n' "$PWD" > "$site_packages/biasgrad-guide.pth"
 fi
 
 if ! stamp_ok package-lock.json node_modules/.lock-stamp; then

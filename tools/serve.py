@@ -108,7 +108,11 @@ def build(site_dir: Path, port: int = 8000, config: Path = ROOT / "mkdocs.yml") 
     The port matters only for Material's instant navigation, which matches links against the
     sitemap's URLs including their port.
     """
-    env = {**os.environ, "BIASGRAD_SITE_URL": f"http://127.0.0.1:{port}/", "NO_MKDOCS_2_WARNING": "1"}
+    # The checkout's root first on the path: mkdocs.yml's `guide` Markdown extension is this
+    # checkout's guide/ (the venv's .pth from tools/bootstrap.sh may name another checkout).
+    path = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    env = {**os.environ, "BIASGRAD_SITE_URL": f"http://127.0.0.1:{port}/", "NO_MKDOCS_2_WARNING": "1",
+           "PYTHONPATH": path}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
                     "-f", str(config), "-d", str(site_dir)], check=True, cwd=ROOT, env=env)
 

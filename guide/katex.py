@@ -1,16 +1,18 @@
-"""MkDocs hook: render every formula with KaTeX at build time (Node + the npm ``katex`` package).
+"""Render every formula with KaTeX at build time (Node + the npm ``katex`` package).
 
 ``pymdownx.arithmatex`` (generic mode) leaves ``<span class="arithmatex">\\(...\\)</span>`` and
 ``<div class="arithmatex">\\[...\\]</div>``; this hook replaces their contents with KaTeX's HTML
 and MathML, so formulas are typeset before any JavaScript runs (and with JavaScript off), and the
-reader's browser never runs KaTeX for the page's own math. Pages with math get KaTeX's stylesheet
-(served from assets/vendor/katex/) through ``page.meta["katex"]`` and overrides/main.html.
+reader's browser never runs KaTeX for the page's own math. It runs last of the extension's steps,
+so it typesets the math the widgets wrote too. Pages with typeset math (``data-rendered="katex"``)
+get KaTeX's stylesheet (served from assets/vendor/katex/) through overrides/main.html.
 
 If Node is missing, the formulas stay as TeX and site_js/boot.js renders them in the browser.
 """
 
 from __future__ import annotations
 
+import atexit
 import html
 import json
 import logging
@@ -19,7 +21,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-log = logging.getLogger("mkdocs.hooks.katex")
+log = logging.getLogger("mkdocs.guide.katex")
 ROOT = Path(__file__).resolve().parent.parent
 KATEX = ROOT / "node_modules" / "katex"
 SCRIPT = Path(__file__).resolve().parent / "katex_render.cjs"
@@ -81,7 +83,8 @@ def _strip(body: str) -> tuple[str, bool]:
     return text, False
 
 
-def on_page_content(html_text, page, config, files, **kwargs):
+def typeset(html_text: str) -> str:
+    """html_text with each arithmatex formula replaced by KaTeX's HTML and MathML."""
     matches = list(MATH.finditer(html_text))
     if not matches:
         return html_text
@@ -107,11 +110,12 @@ def on_page_content(html_text, page, config, files, **kwargs):
             out.append(math)
             last = match.end()
     out.append(html_text[last:])
-    page.meta["katex"] = True
     return "".join(out)
 
 
-def on_post_build(config, **kwargs):
+@atexit.register
+def close() -> None:
+    """Stop the Node process (once the build, or ``mkdocs serve``, is over)."""
     global _renderer
     if _renderer is not None:
         _renderer.close()

@@ -1,4 +1,4 @@
-"""MkDocs hook: link inline code that names a public function or class to its API reference entry.
+"""Link inline code that names a public function or class to its API reference entry.
 
 On every page outside ``reference/``, an inline ``<code>`` whose text is a public name of the
 modules documented in ``docs/reference/`` (``neuron_report``, ``Dense``, ``Dense.backward``,
@@ -16,7 +16,6 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = "reference/"
@@ -25,7 +24,7 @@ _SKIP = re.compile(r"<(pre|a|h[1-6]|textarea|script|style)\b[^>]*>.*?</\1>", re.
 _CODE = re.compile(r"<code>([A-Za-z_][\w.]*)(\(\.{0,3}\))?</code>")
 _ROLE = re.compile(r":(?:class|func|meth|mod|attr|data|exc|obj):<code>~?([A-Za-z_][\w.]*)</code>")
 
-_index: dict[str, str] = {}
+_index: dict[str, dict[str, str]] = {}
 
 
 def _module_names(module: str) -> dict[str, str]:
@@ -85,13 +84,20 @@ def link_roles(html: str, index: dict[str, str]) -> str:
     return _ROLE.sub(role, html)
 
 
-def on_config(config: Any, **kwargs: Any) -> Any:
-    _index.clear()
-    _index.update(build_index(Path(config["docs_dir"])))
-    return config
+def index_for(docs_dir: Path) -> dict[str, str]:
+    """The index of docs_dir's reference, read again whenever a page or module it reads changed
+    (the extension runs once a page; ``mkdocs serve`` rebuilds in the same process)."""
+    read = [*sorted((docs_dir / REFERENCE_DIR).glob("*.md")), *sorted((ROOT / "py").rglob("*.py"))]
+    key = repr([str(docs_dir)] + [(str(p), p.stat().st_mtime_ns) for p in read])
+    if key not in _index:
+        _index.clear()
+        _index[key] = build_index(docs_dir)
+    return _index[key]
 
 
-def on_page_content(html: str, page: Any, config: Any, files: Any, **kwargs: Any) -> str:
-    if page.file.src_uri.startswith(REFERENCE_DIR):
-        return link_roles(html, _index)
-    return link_code(html, _index)
+def link_page(html: str, src: str, docs_dir: Path) -> str:
+    """The reference pages link their docstrings' roles; every other page its inline code."""
+    index = index_for(docs_dir)
+    if src.startswith(REFERENCE_DIR):
+        return link_roles(html, index)
+    return link_code(html, index)
