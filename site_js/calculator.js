@@ -10,26 +10,15 @@ import { call, lastCallDuration, onProgress, restart, runtime } from "./runtime.
 import { forgetFigures, renderFigure, renderFigureNow } from "./chart.js";
 import { highlight } from "./highlight.js";
 import { pageAddress } from "./page_address.js";
+import { amount, stageLabel } from "./stages.js";
 import { loadKatex, renderTex } from "./vendor.js";
 
 const FIELDS = ["x", "w", "b", "y", "activation", "loss", "lr"];
 const DETAILS_DELAY_MS = 90;
-const STAGES = {
-  idle: "Waiting to start Python…",
-  download: "Downloading the Python runtime",
-  "start-python": "Starting Python",
-  "restore-python": "Restoring Python",
-  "load-numpy": "Loading NumPy and the biasgrad module",
-  "load-module": "Loading the biasgrad module",
-  ready: "Python is running in your browser: every change is computed live by the biasgrad module.",
-};
+const READY = "Python is running in your browser: every change is computed live by the biasgrad module.";
 
 let katex = null;
 const katexReady = () => (katex ? Promise.resolve(katex) : loadKatex().then((k) => (katex = k)));
-
-function megabytes(bytes) {
-  return (bytes / 1e6).toFixed(1);
-}
 
 function parseNumber(text) {
   const value = Number(String(text).trim().replace("\u2212", "-"));
@@ -383,14 +372,14 @@ export function mountCalculator(root) {
     }
     retryButton.hidden = true;
     if (stage === "ready") {
-      statusText.textContent = STAGES.ready;
+      statusText.textContent = READY;
       progressBar.hidden = true;
       return;
     }
     if (root.dataset.state !== "ready") root.dataset.state = "loading";
-    const label = STAGES[stage] || "Loading Python";
+    const label = stageLabel(stage);
     if (state.total) {
-      statusText.textContent = `${label} (${megabytes(state.loaded)} of ${megabytes(state.total)} MB)… `
+      statusText.textContent = `${label} ${amount(state)}… `
         + "The numbers below were computed when the page was built.";
       progressBar.hidden = false;
       progressBar.max = state.total;

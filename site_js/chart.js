@@ -23,7 +23,7 @@
 // figure is redrawn when body[data-md-color-scheme] changes.
 
 import { loadPlot } from "./vendor.js";
-import { MINUS, formatCell, formatNumber } from "./number_format.js";
+import { formatCell, formatLogTick } from "./number_format.js";
 
 const drawn = new Set(); // containers with a live figure, redrawn on theme change
 let Plot = null;
@@ -47,13 +47,9 @@ function dashOf(series) {
   return series.dash === true ? "5,4" : String(series.dash);
 }
 
-// Log axes: plain numbers near 1, otherwise 1e-6 (Plot's default "1µ", "100a" SI prefixes
-// read badly for relative errors and losses). Numbers and the minus sign as in number_format.js.
-const logTick = (d) => (d >= 1e-3 && d < 1e4 ? formatNumber(d) : d.toExponential().replace("e+", "e").replace("-", MINUS));
-
 function scaleOf(axis = {}) {
   const scale = { label: axis.label ?? null, type: axis.type === "band" ? "band" : axis.type === "log" ? "log" : "linear" };
-  if (scale.type === "log") scale.tickFormat = logTick;
+  if (scale.type === "log") scale.tickFormat = formatLogTick;
   if (axis.domain) scale.domain = axis.domain;
   if (axis.type !== "band") scale.nice = axis.nice ?? true;
   if (axis.grid !== undefined) scale.grid = axis.grid;
@@ -332,10 +328,6 @@ export function renderFigureNow(container, spec) {
   draw(container);
   drawn.add(container);
   return Promise.resolve();
-}
-
-export function preloadPlot() {
-  return loadPlot().then((p) => (Plot = p));
 }
 
 // A widget's cleanup (boot.js mount contract): stop redrawing the figures inside scope, so the

@@ -9,6 +9,8 @@
 //        expected: a Promise of the manifest entry {size, sha256} (the manifest may still be on
 //        its way when the file starts arriving).
 
+import { megabytes } from "./number_format.js";
+
 const STATUS_TEXT = {
   400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
   408: "Request Timeout", 410: "Gone", 429: "Too Many Requests", 500: "Internal Server Error",
@@ -17,8 +19,9 @@ const STATUS_TEXT = {
 
 export class DownloadError extends Error {}
 
-export function megabytes(bytes) {
-  return bytes >= 100_000 ? `${(bytes / 1e6).toFixed(1)} MB` : `${bytes} bytes`;
+// A file's size in words: "11.9 MB", or "512 bytes" below 0.1 MB.
+function sizeWords(bytes) {
+  return bytes >= 100_000 ? `${megabytes(bytes)} MB` : `${bytes} bytes`;
 }
 
 export function httpProblem(name, response) {
@@ -45,8 +48,8 @@ export async function verify(name, response, expected, onBytes) {
     try {
       step = await reader.read();
     } catch {
-      const of = entry ? ` of ${megabytes(entry.size)}` : "";
-      throw new DownloadError(`The download of ${name} was cut off after ${megabytes(bytes)}${of}. Check the connection and retry.`);
+      const of = entry ? ` of ${sizeWords(entry.size)}` : "";
+      throw new DownloadError(`The download of ${name} was cut off after ${sizeWords(bytes)}${of}. Check the connection and retry.`);
     }
     if (step.done) break;
     chunks.push(step.value);
@@ -54,13 +57,13 @@ export async function verify(name, response, expected, onBytes) {
     onBytes(bytes);
     if (entry && bytes > entry.size) {
       reader.cancel().catch(() => {});
-      throw new DownloadError(`${name} is larger than manifest.json says (over ${megabytes(entry.size)}): the server sent a different file.`);
+      throw new DownloadError(`${name} is larger than manifest.json says (over ${sizeWords(entry.size)}): the server sent a different file.`);
     }
   }
   entry = await expected;
   if (!entry) return; // not in the manifest (cannot happen for the files worker.js checks)
   if (bytes < entry.size) {
-    throw new DownloadError(`${name} is truncated: ${megabytes(bytes)} of ${megabytes(entry.size)} arrived. The server has an incomplete copy.`);
+    throw new DownloadError(`${name} is truncated: ${sizeWords(bytes)} of ${sizeWords(entry.size)} arrived. The server has an incomplete copy.`);
   }
   if (bytes > entry.size) {
     throw new DownloadError(`${name} is larger than manifest.json says (${bytes} > ${entry.size} bytes): the server sent a different file.`);

@@ -13,6 +13,8 @@
 
 import { call, memoryBytes, onProgress, restart, runtime, status as runtimeStatus } from "./runtime.js";
 import { highlight } from "./highlight.js";
+import { megabytes } from "./number_format.js";
+import { stageName } from "./stages.js";
 
 const MEMORY_LIMIT = 512 * 2 ** 20; // above this, offer "Restart Python" (wasm memory never shrinks)
 const STOP_AFTER_MS = 4000; // a run this long gets a Stop button (it restarts the worker)
@@ -201,20 +203,6 @@ export function renderOutput(output, result, exampleId) {
 
 // ---- the widget ------------------------------------------------------------------------------
 
-// The loading stage, by name and bytes, from runtime.js's progress events (failsafe owns them).
-const STAGE_NAMES = {
-  idle: "waiting to start Python",
-  download: "downloading Python and NumPy",
-  "start-python": "starting Python",
-  "restore-python": "restoring Python",
-  "load-numpy": "loading NumPy",
-  "load-module": "loading biasgrad",
-};
-
-function megabytes(bytes) {
-  return (bytes / 1e6).toFixed(1);
-}
-
 // What the runner's output limits left out, in words (the texts themselves say where).
 function cutNote(cut) {
   if (!cut) return "";
@@ -252,7 +240,7 @@ function offerRestart(root, after, status) {
 
 export function stageText(s) {
   if (s.stage === "error") return s.message || "Python could not start.";
-  const name = STAGE_NAMES[s.stage] || s.stage;
+  const name = stageName(s.stage);
   const file = s.file ? ` (${s.file})` : "";
   if (s.total) return `${name}${file}: ${megabytes(s.loaded || 0)} of ${megabytes(s.total)} MB`;
   if (s.loaded) return `${name}${file}: ${megabytes(s.loaded)} MB`;

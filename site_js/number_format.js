@@ -42,3 +42,17 @@ export function formatCell(value) {
   if (typeof value === "number" || value === null || value === undefined) return formatNumber(value);
   return String(value);
 }
+
+// A log axis's tick: the format above near 1, and from 1e4 and below 1e-3 scientific with no
+// trailing digits ("1e−6", "2e4"), so decade ticks stay short. Plot's default SI prefixes ("1µ",
+// "100a") read badly for relative errors and losses.
+export function formatLogTick(value) {
+  if (!(value > 0) || (value >= 1e-3 && value < 1e4)) return formatNumber(value);
+  const [mantissa, exponent] = value.toExponential().split("e");
+  return `${mantissa}e${Number(exponent)}`.replace("-", MINUS);
+}
+
+// Bytes as megabytes with one decimal, as every progress line and size note shows them ("11.9").
+export function megabytes(bytes) {
+  return (bytes / 1e6).toFixed(1);
+}

@@ -14,12 +14,11 @@
 // heartbeats (every 5 s outside downloads) keep coming. The limit is generous; tests may lower it
 // with globalThis.__biasgradStallMs before this module loads.
 
+import { megabytes } from "./number_format.js";
+import { amount, stageName } from "./stages.js";
+
 const WORKER_URL = new URL("./worker.js", import.meta.url);
 const STALL_MS = Number(globalThis.__biasgradStallMs) || 120_000;
-const STAGE_WORDS = {
-  download: "downloading", "start-python": "starting Python", "restore-python": "restoring the saved Python", "load-numpy": "loading NumPy",
-  "load-module": "loading the biasgrad module",
-};
 
 let worker = null;
 let readyPromise = null;
@@ -87,24 +86,20 @@ function handle(data) {
   } else if (data.type === "snapshot") {
     // snapshot.js made (or declined to make) the saved Python; saved-python.js shows it.
     globalThis.__biasgradSnapshot = data;
-    console.info(`biasgrad: ${data.saved ? `saved Python in this browser (${(data.bytes / 1e6).toFixed(1)} MB)` : `did not save Python (${data.reason})`}.`);
+    console.info(`biasgrad: ${data.saved ? `saved Python in this browser (${megabytes(data.bytes)} MB)` : `did not save Python (${data.reason})`}.`);
     globalThis.dispatchEvent?.(new CustomEvent("biasgrad:snapshot", { detail: data }));
   } else if (data.type === "fatal") {
     fail(data.message);
   }
 }
 
-function megabytes(bytes) {
-  return `${(bytes / 1e6).toFixed(1)}`;
-}
-
 function stalled() {
   const seconds = Math.round(STALL_MS / 1000);
-  let what = STAGE_WORDS[state.stage] || "loading";
+  let what = stageName(state.stage);
   if (state.stage === "download") {
     const names = files.length ? ` ${files.join(", ")}` : "";
-    const amount = state.total ? ` (${megabytes(state.loaded)} of ${megabytes(state.total)} MB)` : "";
-    what = `downloading${names}${amount}`;
+    const size = amount(state);
+    what = `downloading${names}${size ? ` ${size}` : ""}`;
   }
   fail(`Loading Python stalled while ${what}: nothing moved for ${seconds} s. Check the connection and retry.`);
 }

@@ -9,6 +9,7 @@
 // "Forget" deletes the cache entry and leaves a marker so the worker does not save it again;
 // "Save it again" removes the marker (the next visit saves it after the first result).
 
+import { megabytes } from "./number_format.js";
 import { CACHE_NAME, DECLINED_URL, META_URL } from "./snapshot.js";
 
 const ABOUT_MB = 36;
@@ -39,7 +40,7 @@ function render(note, state) {
   const button = note.querySelector("button");
   note.dataset.saved = state.kind;
   if (state.kind === "saved") {
-    text.textContent = `Python is saved in this browser (${(state.bytes / 1e6).toFixed(1)} MB), so your next visit starts in about a second.`;
+    text.textContent = `Python is saved in this browser (${megabytes(state.bytes)} MB), so your next visit starts in about a second.`;
     button.textContent = "Forget the saved Python";
   } else if (state.kind === "forgotten") {
     text.textContent = "Python is not saved in this browser: you chose to forget it.";

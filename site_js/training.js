@@ -8,14 +8,7 @@
 
 import { call, runtime, onProgress } from "./runtime.js";
 import { forgetFigures, renderFigure } from "./chart.js";
-
-const STAGES = {
-  download: "Downloading Python…",
-  "start-python": "Starting Python…",
-  "restore-python": "Restoring Python…",
-  "load-numpy": "Loading NumPy…",
-  "load-module": "Loading biasgrad…",
-};
+import { stageLabel } from "./stages.js";
 
 function specOf(container) {
   const script = container.querySelector("script[data-figure]");
@@ -92,7 +85,7 @@ export function mountTraining(root) {
   root.dataset.state = "loading";
   const unsubscribe = onProgress((p) => {
     if (root.dataset.state !== "loading") return;
-    if (STAGES[p.stage]) setStatus(`${STAGES[p.stage]} The charts show the default run, computed when this page was built.`);
+    if (p.stage !== "idle" && p.stage !== "ready" && p.stage !== "error") setStatus(`${stageLabel(p.stage)}… The charts show the default run, computed when this page was built.`);
   });
 
   async function train() {

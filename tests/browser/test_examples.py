@@ -2,7 +2,7 @@
 
 The editor (keys, reset, errors), the worker's run_example and explore against CPython, sessions,
 the no-JavaScript rendering, theme changes and a 390 px wide screen. Page content is checked in
-test_guide_pages_1_6.py (and 7–12 by its own file)."""
+test_pages_examples_and_explorers.py (and test_pages_examples_and_training.py)."""
 
 from __future__ import annotations
 

@@ -37,7 +37,7 @@ def test_tab_reaches_every_control_and_shows_where_focus_is(new_reader, site_url
 
 def test_every_example_runs_from_the_keyboard(reader, site_url, site_dir):
     """Tab into each example's editor, Ctrl+Enter: it runs and prints what the build printed
-    (numbers masked: their last digits are another test's business, test_guide_pages_*)."""
+    (numbers masked: their last digits are another test's business, test_pages_examples_*)."""
     page = reader.page
     ran, wrong = [], []
 
