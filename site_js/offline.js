@@ -7,10 +7,20 @@
 // older one controlled (controllerchange), the page reloads once, so its HTML, scripts and the
 // runtime all come from the same build. The first install does not reload (the page came from
 // the network), and a reload is never repeated within RELOAD_GUARD_MS (no loop, whatever happens).
+//
+// When: the first install precaches ~22 MB (site/sw.js), so it never competes with the first
+// visit's own work. A page with widgets registers once its Python has settled (runtime.js's
+// "biasgrad:runtime-settled": ready and the saved Python made or restored, or failed), so the
+// precache then reads the runtime from the HTTP cache instead of downloading it a second time;
+// a page without widgets registers IDLE_MS after its load event; neither waits past LATEST_MS.
+// A page a worker already controls registers at once (that is only the update check).
 
 const ROOT = new URL("../../", import.meta.url);
 const RELOAD_KEY = "biasgrad-sw-reloaded";
 const RELOAD_GUARD_MS = 10_000;
+const IDLE_MS = 2_000;
+const LATEST_MS = 180_000;
+const WIDGETS = "[data-widget], [data-example]"; // as boot.js mounts them
 
 function recentlyReloaded() {
   try {
@@ -18,6 +28,23 @@ function recentlyReloaded() {
   } catch {
     return false;
   }
+}
+
+function loaded() {
+  return document.readyState === "complete" ? Promise.resolve()
+    : new Promise((resolve) => addEventListener("load", resolve, { once: true }));
+}
+
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Resolves when the first visit's own work is done (see "When" above).
+async function settled() {
+  const python = new Promise((resolve) => addEventListener("biasgrad:runtime-settled", resolve, { once: true }));
+  if (globalThis.__biasgradSettled) return; // runtime.js settled before this module ran
+  await loaded();
+  const latest = wait(LATEST_MS);
+  if (document.querySelector(WIDGETS)) await Promise.race([python, latest]);
+  else await Promise.race([wait(IDLE_MS), python]);
 }
 
 function register() {
@@ -36,7 +63,8 @@ function register() {
     } catch { /* no storage: the module flag still stops a second reload of this page */ }
     location.reload();
   });
-  sw.register(new URL("sw.js", ROOT).href, { scope: ROOT.pathname, updateViaCache: "none" })
+  (hadController ? Promise.resolve() : settled())
+    .then(() => sw.register(new URL("sw.js", ROOT).href, { scope: ROOT.pathname, updateViaCache: "none" }))
     .catch((error) => console.warn("biasgrad: offline reading is not available:", error.message));
 }
 

@@ -34,6 +34,19 @@ let memory = 0; // bytes of the worker's wasm memory after the last call
 let lastCallMs = 0; // time the last call spent in Python (worker side), for benchmarks
 let workerCreated = 0; // performance.now() when the worker was created (page clock)
 
+// "biasgrad:runtime-settled", once per page: the first visit's own work is done, so background
+// work may start (offline.js registers the service worker then). Ready with the saved Python
+// restored; or the saved Python made or declined after the first call; or ready with no call for
+// SETTLE_MS; or failed.
+const SETTLE_MS = 15_000;
+let settleTimer = null;
+function settle(why) {
+  clearTimeout(settleTimer);
+  if (globalThis.__biasgradSettled) return;
+  globalThis.__biasgradSettled = why;
+  globalThis.dispatchEvent?.(new CustomEvent("biasgrad:runtime-settled", { detail: { why } }));
+}
+
 function emit(next) {
   state = { ...state, ...next };
   for (const listener of listeners) {
@@ -49,6 +62,7 @@ function fail(message) {
   if (state.stage === "error") return;
   clearTimeout(timer);
   emit({ stage: "error", message });
+  settle("failed");
   for (const { reject } of pending.values()) reject(new Error(message));
   pending.clear();
   if (rejectReady) rejectReady(new Error(message));
@@ -68,12 +82,15 @@ function handle(data) {
         page: Math.round(performance.now()) };
       clearTimeout(timer);
       resolveReady();
+      if (data.timings && data.timings.snapshot && data.timings.snapshot.restored) settle("restored");
+      else settleTimer = setTimeout(() => settle("ready"), SETTLE_MS);
     }
   } else if (data.type === "result") {
     const entry = pending.get(data.id);
     if (!entry) return;
     pending.delete(data.id);
     lastCallMs = data.ms;
+    clearTimeout(settleTimer); // a call was answered: the worker makes the saved Python next
     if (data.memory) memory = data.memory;
     const t = globalThis.__biasgradTimings;
     if (t && t.firstCallMs === undefined) t.firstCallMs = Math.round(data.ms);
@@ -88,6 +105,7 @@ function handle(data) {
     globalThis.__biasgradSnapshot = data;
     console.info(`biasgrad: ${data.saved ? `saved Python in this browser (${megabytes(data.bytes)} MB)` : `did not save Python (${data.reason})`}.`);
     globalThis.dispatchEvent?.(new CustomEvent("biasgrad:snapshot", { detail: data }));
+    settle(data.saved ? "saved" : "not saved");
   } else if (data.type === "fatal") {
     fail(data.message);
   }

@@ -8,7 +8,11 @@
 //           any failure fails the install (the old worker, if any, keeps serving). skipWaiting().
 // activate  delete the OTHER biasgrad-site-* caches only. The saved Python (biasgrad-python-snapshot,
 //           site_js/snapshot.js) and every other cache are never touched. clients.claim().
-// fetch     same-origin GET only. A listed URL (a page as guide/x/ or guide/x/index.html, any query
+// fetch     same-origin GET only. The Python worker's own fetch() of a runtime file
+//           (assets/pyodide/, request.destination "") is left to the network and the HTTP cache,
+//           where Chrome keeps the compiled wasm, so a returning reader's Python starts as fast
+//           as without this worker; when the network fails, worker.js reads that file from this
+//           cache itself. A listed URL (a page as guide/x/ or guide/x/index.html, any query
 //           ignored) is answered from this version's cache, falling back to the network; anything
 //           else goes to the network untouched (never stored). A navigation the network cannot
 //           answer gets the offline page (BUILD.offline) with status 503.
@@ -20,6 +24,7 @@ const CACHE = PREFIX + BUILD.version;
 const SCOPE = new URL("./", self.location.href).href; // the site root (sw.js sits there)
 const SHA_HEADER = "X-Biasgrad-Sha256";
 const PARALLEL = 4;
+const RUNTIME = new URL("assets/pyodide/", SCOPE).href;
 
 const byUrl = new Map(BUILD.files.map((f) => [new URL(f.url, SCOPE).href, f]));
 
@@ -133,6 +138,7 @@ self.addEventListener("fetch", (event) => {
   const { request } = event;
   if (request.method !== "GET" || !request.url.startsWith(SCOPE)) return;
   if (request.headers.has("range")) return;
+  if (request.destination === "" && request.url.startsWith(RUNTIME)) return; // worker.js: savedCopy()
   const key = keyOf(request.url);
   // neither precached nor a page: the browser's own network path, untouched
   if (!key && request.mode !== "navigate") return;

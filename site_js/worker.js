@@ -89,7 +89,33 @@ function check(name, response) {
   checks.push(done);
 }
 
-const realFetch = self.fetch.bind(self);
+const networkFetch = self.fetch.bind(self);
+const SITE_CACHES = "biasgrad-site-"; // the service worker's precache (site_js/sw.js, PREFIX)
+
+// This site's saved copy of url, from the service worker's precache, or null. The service worker
+// leaves this worker's fetches of runtime files to the network (sw.js), so offline they come here.
+async function savedCopy(url) {
+  try {
+    for (const name of await caches.keys()) {
+      if (!name.startsWith(SITE_CACHES)) continue;
+      const hit = await (await caches.open(name)).match(url, { ignoreSearch: true });
+      if (hit) return hit;
+    }
+  } catch { /* no Cache Storage here: the network's error stands */ }
+  return null;
+}
+
+// fetch, or the saved copy when the network fails (offline).
+async function realFetch(input, init) {
+  try {
+    return await networkFetch(input, init);
+  } catch (error) {
+    const url = typeof input === "string" ? new URL(input, INDEX_URL).href : input instanceof URL ? input.href : input.url;
+    const saved = typeof caches === "undefined" ? null : await savedCopy(url);
+    if (saved) return saved;
+    throw error;
+  }
+}
 self.fetch = async function fetchWithProgress(input, init) {
   const url = typeof input === "string" ? new URL(input, INDEX_URL).href : input instanceof URL ? input.href : input.url;
   const early = prefetched.get(url);

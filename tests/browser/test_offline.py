@@ -71,8 +71,9 @@ def host(built, tmp_path):
     host.stop()
 
 
-def wait_controlled(page, timeout: float = 120_000) -> str:
-    """Wait until a service worker controls the page and its cache is complete; return the cache name."""
+def wait_controlled(page, timeout: float = 300_000) -> str:
+    """Wait until a service worker controls the page and its cache is complete; return the cache name.
+    offline.js registers it only once the first visit has settled (its Python ready and saved)."""
     page.wait_for_function("() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)", timeout=timeout)
     return page.evaluate("""async () => {
         const names = (await caches.keys()).filter((n) => n.startsWith("biasgrad-site-"));
@@ -87,6 +88,20 @@ def go_offline(reader, host) -> None:
 
 def heading(page) -> str:
     return page.locator("article h1").first.inner_text()
+
+
+def test_the_first_visit_registers_the_worker_only_once_its_python_has_settled(new_reader, host):
+    """The precache (~22 MB) never competes with the first visit: with the calculator live and the
+    saved Python not yet made, no service worker is registered; it is, once Python has settled."""
+    reader = new_reader(viewport={"width": 1280, "height": 900})
+    page = reader.page
+    page.goto(host.url)
+    wait_ready(page.locator('[data-widget="calculator"]').first)
+    assert page.evaluate("globalThis.__biasgradSettled || null") is None
+    assert page.evaluate("navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
+    wait_controlled(page)
+    assert page.evaluate("globalThis.__biasgradSettled") in ("saved", "not saved", "ready"), \
+        page.evaluate("globalThis.__biasgradSettled")
 
 
 def test_pages_open_offline_by_links_and_full_loads(new_reader, host):
@@ -129,10 +144,13 @@ def test_pages_open_offline_by_links_and_full_loads(new_reader, host):
 
 
 def test_an_example_runs_offline(new_reader, host):
+    """Offline, with the browser's HTTP cache emptied: the runtime's files can come only from the
+    service worker's precache (worker.js reads them there when the network fails)."""
     reader = new_reader(viewport={"width": 1280, "height": 900})
     page = reader.page
     page.goto(host.url)
     wait_controlled(page)
+    reader.context.new_cdp_session(page).send("Network.clearBrowserCache")
     go_offline(reader, host)
     page.goto(host.url + "guide/core-idea/")  # a full load: the worker starts under the service worker
     example = page.locator("[data-example]").first
