@@ -10,6 +10,7 @@
 import { releaseSwappedPage } from "./theme_leaks.js";
 import { mountScrollRegions } from "./scroll_regions.js";
 import { followFragmentLinks } from "./fragment_link.js";
+import { nextTask } from "./next_task.js";
 import { loadKatex, loadKatexStyles, renderArithmatex, unrenderedMath } from "./vendor.js";
 
 const HERE = import.meta.url;
@@ -75,7 +76,10 @@ async function mountView() {
   }
   if (calculators.length) {
     const { mountCalculator } = await import(new URL("./calculator.js", HERE).href);
-    for (const root of calculators) keep(mine, mountOnce(mountCalculator, root));
+    for (const root of calculators) {
+      keep(mine, mountOnce(mountCalculator, root));
+      await nextTask();
+    }
   }
   for (const [roots, module, mount, what] of [
     [examples, "./example.js", "mountExample", "Examples"],
@@ -87,7 +91,11 @@ async function mountView() {
     if (!roots.length) continue;
     try {
       const mod = await import(new URL(module, HERE).href);
-      for (const root of roots) keep(mine, mountOnce(mod[mount], root));
+      for (const root of roots) {
+        if (mine !== view) break; // the page was swapped meanwhile: its successor mounts its own
+        keep(mine, mountOnce(mod[mount], root));
+        await nextTask();
+      }
     } catch (error) {
       console.warn(`${what} could not start:`, error.message);
     }

@@ -14,6 +14,7 @@
 import { call, memoryBytes, onProgress, restart, runtime, status as runtimeStatus } from "./runtime.js";
 import { highlight } from "./highlight.js";
 import { megabytes } from "./number_format.js";
+import { nextTask } from "./next_task.js";
 import { stageName } from "./stages.js";
 
 const MEMORY_LIMIT = 512 * 2 ** 20; // above this, offer "Restart Python" (wasm memory never shrinks)
@@ -158,6 +159,7 @@ export async function drawFigures(scope) {
     if (!text) continue;
     const spec = JSON.parse(text);
     const first = !container.dataset.chartState;
+    await nextTask(); // each figure its own task (no long task at page load)
     await renderFigure(container, spec);
     // The static table stays one click away once the chart is drawn.
     const details = container.querySelector("details[data-figure-table]");

@@ -8,6 +8,7 @@
 
 import { call, runtime, onProgress } from "./runtime.js";
 import { forgetFigures, renderFigure } from "./chart.js";
+import { nextTask } from "./next_task.js";
 import { stageLabel } from "./stages.js";
 
 function specOf(container) {
@@ -25,15 +26,16 @@ function chartContainer(spec, widgetId) {
 
 // The build wrote each chart's frame with its data table open (all a reader without JavaScript
 // gets); once the chart is drawn, the table stays one click away.
-function drawStatic(root) {
-  return Promise.all([...root.querySelectorAll("[data-charts] [data-chart]")].map(async (container) => {
+async function drawStatic(root) {
+  for (const container of root.querySelectorAll("[data-charts] [data-chart]")) {
     const spec = specOf(container);
-    if (!spec) return;
+    if (!spec) continue;
     const first = !container.dataset.chartState;
+    await nextTask(); // each chart its own task (no long task at page load)
     await renderFigure(container, spec);
     const details = container.querySelector("details[data-figure-table]");
     if (first && details) details.open = false;
-  }));
+  }
 }
 
 function readForm(form) {
