@@ -4,8 +4,8 @@
 //
 // spec = {id, title, caption, x: {label, type}, y: {label, type}, height?,
 //         series: [{name, mark, x, y, ...columns}], table: {columns, rows}}
-// marks: line, dot, bar, area, rule-x, rule-y, arrow, cell, text
-//   line/dot/area/text  x, y            (area: optional y2 → band between y and y2; text: text)
+// marks: line, dot, bar, area, rule-x, rule-y, arrow, cell (py/biasgrad/web/figures.py MARKS)
+//   line/dot/area       x, y            (area: optional y2 → band between y and y2)
 //   bar                 x, y            (x is a band scale)
 //   rule-x              x               (optional y1, y2)      rule-y  y  (optional x1, x2)
 //   arrow               x1, y1, x2, y2  (or x, y, x2, y2)
@@ -109,9 +109,6 @@ function marksFor(series, named) {
     }
     case "cell":
       return [Plot.cell(data, { x: "x", y: "y", fill: pick("value", "fill"), inset: 0.5, clip: true })];
-    case "text":
-      return [Plot.text(data.filter((d) => finite(d.x) && finite(d.y)),
-        { x: "x", y: "y", text: "text", fill: colour || "currentColor", dy: series.dy ?? -10, fontSize: 12, clip: true, className: "bg-label" })];
     default:
       console.warn(`chart.js: unknown mark ${series.mark}`);
       return [];
@@ -129,7 +126,7 @@ function plotFor(spec, width) {
   const hasCells = series.some((s) => s.mark === "cell");
   // colours and legend follow the spec's order; an emphasised bar has its own (accent) colour
   const legendable = (s) => s.name && ![s.stroke, s.fill, s.color].some((c) => typeof c === "string")
-    && s.mark !== "cell" && s.mark !== "text" && !(s.mark === "bar" && s.emphasis);
+    && s.mark !== "cell" && !(s.mark === "bar" && s.emphasis);
   const names = [...new Set(inOrder.filter(legendable).map((s) => s.name))];
   const named = !hasCells && names.length > 0;
   const options = {

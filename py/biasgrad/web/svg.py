@@ -20,7 +20,7 @@ __all__ = ["render_svg", "PALETTE"]
 PALETTE = ("#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951",
            "#ff8ab7", "#a463f2", "#97bbf5", "#9c6b4e", "#9498a0")
 INK, GRID, PAPER = "#1f2328", "#d8dce0", "#ffffff"
-_XY_MARKS = ("line", "dot", "area", "bar", "arrow", "text")
+_XY_MARKS = ("line", "dot", "area", "bar", "arrow")
 
 Scale = Callable[[Any], float]
 
@@ -170,10 +170,6 @@ def _mark(s: Mapping[str, Any], colour: str, x: _Axis, y: _Axis, box: tuple[floa
                 if i < len(texts) and texts[i]:
                     out.append(f'<text x="{x(a):.2f}" y="{y(b) - 12:.2f}" text-anchor="middle" font-weight="600">'
                                f'{escape(str(texts[i]))}</text>')
-    elif mark == "text":
-        for a, b, t in zip(xs, ys, list(s.get("text") or [])):
-            if x.ok(a) and y.ok(b):
-                out.append(f'<text x="{x(a):.2f}" y="{y(b):.2f}" text-anchor="middle">{escape(str(t))}</text>')
     elif mark == "bar":
         base = y(max(y.lo, 0.0)) if y.kind == "linear" else bottom
         bw = x.band_width() * 0.8 if x.kind == "band" else max(2.0, (right - left) / max(len(xs), 1) * 0.8)
@@ -216,7 +212,7 @@ def render_svg(spec: Mapping[str, Any], width: int = 640, height: int | None = N
     series: list[Mapping[str, Any]] = list(spec.get("series") or [])
     height = int(height or spec.get("height") or max(220, min(320, round(width * 0.5))))
     named = list(dict.fromkeys(str(s.get("name")) for s in series
-                               if s.get("name") and s.get("mark") not in ("cell", "text")))
+                               if s.get("name") and s.get("mark") != "cell"))
     title = str(spec.get("title") or "")
     top = 30 if title else 12
     top += 18 if len(named) > 1 else 0
