@@ -136,7 +136,7 @@ function plotFor(spec, width) {
     marginBottom: MARGIN.bottom,
     marginTop: MARGIN.top,
     marginRight: MARGIN.right,
-    style: { color: "var(--md-default-fg-color)", background: "transparent", fontSize: "12px", overflow: "visible" },
+    style: { color: "var(--md-default-fg-color)", background: "transparent", fontFamily: FONT, fontSize: "12px", overflow: "visible" },
     x: scaleOf({ domain: spec.x_domain, ...spec.x }),
     y: { ...scaleOf({ domain: spec.y_domain, ...spec.y }),
       // room inside the frame for the values written on bars
@@ -263,40 +263,102 @@ function overlaps(a, b) {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
+// A label's box, worked out from what Plot wrote (its group's and its own translate, its em
+// offset, the svg's middle anchor) and the font's metrics: no layout is read, so a redraw on
+// every input costs no forced layout. One px of slack on each side covers rounding.
+const TRANSLATE = /translate\(\s*([-\d.e]+)[ ,]+([-\d.e]+)\s*\)/g;
+const ruler = typeof OffscreenCanvas === "function" ? new OffscreenCanvas(1, 1).getContext("2d")
+  : document.createElement("canvas").getContext("2d");
+const FONT = "system-ui, sans-serif"; // the charts' text (Plot's own default, named so it can be measured)
+
+function offsetOf(node) {
+  let x = 0, y = 0;
+  for (const [, dx, dy] of (node.getAttribute("transform") || "").matchAll(TRANSLATE)) {
+    x += Number(dx);
+    y += Number(dy);
+  }
+  return [x, y];
+}
+
+function labelBox(label, group) {
+  const size = Number(group.getAttribute("font-size")) || 12;
+  ruler.font = `${group.getAttribute("font-weight") || 400} ${size}px ${FONT}`;
+  const m = ruler.measureText(label.textContent);
+  const ascent = m.fontBoundingBoxAscent ?? 0.95 * size, descent = m.fontBoundingBoxDescent ?? 0.25 * size;
+  const [gx, gy] = offsetOf(group), [tx, ty] = offsetOf(label);
+  const em = parseFloat(label.getAttribute("y") || "0") * size;
+  const anchor = label.getAttribute("text-anchor") || group.getAttribute("text-anchor") || "middle";
+  const shift = anchor === "middle" ? m.width / 2 : anchor === "end" ? m.width : 0;
+  const baseline = gy + ty + em;
+  return { x: gx + tx - shift - 1, y: baseline - ascent - 1, width: m.width + 2, height: ascent + descent + 2 };
+}
+
+const moved = (box, dx, dy) => ({ ...box, x: box.x + dx, y: box.y + dy });
+
 // Labels never cover each other: a label that meets an earlier one moves below its point (by
-// twice its offset), and if it still meets one it is hidden. Labels are few, so this is cheap.
+// twice its offset), and if it still meets one it is hidden. Worked out before the svg is shown.
 function separateLabels(svg) {
   const placed = [];
-  const edge = svg.getBoundingClientRect();
-  for (const label of svg.querySelectorAll('g.bg-label text')) {
-    if (!label.textContent) continue;
-    let box = label.getBoundingClientRect();
-    // a label near the left or right edge slides inward, so it stays inside the chart
-    const dx = box.right > edge.right - 2 ? edge.right - 2 - box.right : box.left < edge.left + 2 ? edge.left + 2 - box.left : 0;
-    if (dx) {
-      label.setAttribute("transform", `${label.getAttribute("transform") || ""} translate(${dx}, 0)`.trim());
-      box = label.getBoundingClientRect();
-    }
-    if (placed.some((p) => overlaps(p, box))) {
-      const shift = box.height + 12; // from above its point to below it
-      label.setAttribute("transform", `${label.getAttribute("transform") || ""} translate(0, ${shift})`.trim());
-      box = label.getBoundingClientRect();
-      if (placed.some((p) => overlaps(p, box))) {
-        label.setAttribute("visibility", "hidden");
-        label.dataset.hiddenLabel = "overlap";
-        continue;
+  const right = Number(svg.getAttribute("width"));
+  for (const group of svg.querySelectorAll("g.bg-label")) {
+    for (const label of group.querySelectorAll("text")) {
+      if (!label.textContent) continue;
+      let box = labelBox(label, group);
+      // a label near the left or right edge slides inward, so it stays inside the chart
+      const end = box.x + box.width;
+      const dx = end > right - 1 ? right - 1 - end : box.x < 1 ? 1 - box.x : 0;
+      if (dx) {
+        label.setAttribute("transform", `${label.getAttribute("transform") || ""} translate(${dx}, 0)`.trim());
+        box = moved(box, dx, 0);
       }
+      if (placed.some((p) => overlaps(p, box))) {
+        const shift = box.height + 10; // from above its point to below it
+        label.setAttribute("transform", `${label.getAttribute("transform") || ""} translate(0, ${shift})`.trim());
+        box = moved(box, 0, shift);
+        if (placed.some((p) => overlaps(p, box))) {
+          label.setAttribute("visibility", "hidden");
+          label.dataset.hiddenLabel = "overlap";
+          continue;
+        }
+      }
+      placed.push(box);
     }
-    placed.push(box);
   }
+}
+
+// Each plot's width, as a ResizeObserver last saw it (after a layout, never forcing one), so a
+// redraw on every input reads no layout; a plot whose width changes is redrawn a moment later.
+const widths = new WeakMap();
+const resized = new Set();
+let resizeTimer = null;
+const sizes = new ResizeObserver((entries) => {
+  for (const { target, contentRect } of entries) {
+    if (!contentRect.width) continue;
+    widths.set(target, Math.floor(contentRect.width));
+    if (target.__bgContainer && target.__bgDrawnWidth !== chartWidth(target)) resized.add(target.__bgContainer);
+  }
+  if (!resized.size) return;
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    for (const container of resized) if (container.isConnected && drawn.has(container)) draw(container);
+    resized.clear();
+  }, 150);
+});
+
+function chartWidth(plot) {
+  const seen = widths.get(plot) ?? Math.floor(plot.clientWidth || plot.parentNode.clientWidth || 640);
+  return Math.max(280, seen);
 }
 
 function draw(container) {
   const spec = container.__bgSpec;
   const { figure, plot } = ensureFrame(container, spec);
-  const width = Math.max(280, Math.floor(plot.clientWidth || figure.clientWidth || container.clientWidth || 640));
+  if (!plot.__bgContainer) {
+    plot.__bgContainer = container;
+    sizes.observe(plot);
+  }
+  const width = chartWidth(plot);
   const chart = plotFor(spec, width);
-  plot.replaceChildren(chart);
   const svg = chart.tagName.toLowerCase() === "svg" ? chart : chart.querySelector(":scope > svg");
   if (svg) {
     const w = Number(svg.getAttribute("width")), h = Number(svg.getAttribute("height"));
@@ -304,6 +366,8 @@ function draw(container) {
     bandBehindKeyBars(svg, svg.dataset.frame.split(" ").map(Number));
     separateLabels(svg);
   }
+  plot.replaceChildren(chart);
+  plot.__bgDrawnWidth = width;
   plot.dataset.drawn = String((Number(plot.dataset.drawn) || 0) + 1);
   renderTable(figure, spec.table);
   container.dataset.chartState = "drawn";
@@ -331,7 +395,11 @@ export function renderFigureNow(container, spec) {
 // redraw set does not keep a swapped-out page alive.
 export function forgetFigures(scope) {
   for (const container of [...drawn]) {
-    if (!container.isConnected || scope.contains(container)) drawn.delete(container);
+    if (!container.isConnected || scope.contains(container)) {
+      drawn.delete(container);
+      const plot = container.querySelector("[data-figure-plot]");
+      if (plot) sizes.unobserve(plot);
+    }
   }
 }
 
@@ -343,11 +411,3 @@ function redrawAll() {
 }
 
 new MutationObserver(redrawAll).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
-let resizeTimer = null;
-let lastWidth = window.innerWidth;
-window.addEventListener("resize", () => {
-  if (window.innerWidth === lastWidth) return;
-  lastWidth = window.innerWidth;
-  clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(redrawAll, 150);
-});

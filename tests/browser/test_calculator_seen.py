@@ -313,3 +313,26 @@ def test_explorer_marks_inside_the_frame(reader_page, site_url, explorer, path):
                                arg=[root.element_handle(), n])
         for i, svg in enumerate(root.locator("svg[data-frame]").all()):
             assert_marks_inside(svg, f"{explorer} {state} chart {i}")
+
+
+def test_every_chart_follows_its_width_when_the_window_narrows(new_reader, site_url):
+    """Charts are drawn at their box's width (chart.js keeps it from a ResizeObserver, so a redraw
+    on input reads no layout): a window narrowed to a phone's 390 px redraws every chart to its
+    new box, with its marks inside the frame and no labels overlapping, and widening brings it back."""
+    reader = new_reader(viewport={"width": 1280, "height": 900})
+    reader.page.goto(site_url)
+    root = reader.page.locator(CALC).first
+    wait_ready(root)
+    fits = """() => { const plots = [...document.querySelectorAll("[data-figure-plot]")].filter((p) => p.offsetParent);
+      return plots.length > 0 && plots.every((p) => { const svg = p.querySelector("svg[data-frame]");
+        return svg && Number(svg.getAttribute("width")) === Math.max(280, Math.floor(p.getBoundingClientRect().width)); }); }"""
+    reader.page.wait_for_function(fits, timeout=15_000)
+    wide = root.locator("[data-chart] svg[data-frame]").first.get_attribute("width")
+    for width in (390, 1280):
+        reader.page.set_viewport_size({"width": width, "height": 900})
+        reader.page.wait_for_function(fits, timeout=15_000)
+        charts = root.locator("[data-chart]")
+        for i in range(charts.count()):
+            assert_marks_inside(charts.nth(i).locator("svg[data-frame]"), f"window {width} px, chart {i}")
+        now = charts.first.locator("svg[data-frame]").get_attribute("width")
+        assert (now == wide) == (width == 1280), (width, now, wide)
