@@ -9,6 +9,7 @@
 // 3. Import the web API, run the self-check call, collect garbage, disable the collector, snapshot.
 // 4. Store the bytes and the metadata in Cache Storage (quota checked). Posts {saved, reason, ...}.
 
+import { packSitePackages } from "./site_packages.js";
 import { CHECK_CALL, FORMAT, callPlain, sha256Hex, snapshotKey, storeSnapshot, unsupported } from "./snapshot.js";
 
 const INDEX_URL = new URL("../pyodide/", import.meta.url).href;
@@ -34,11 +35,14 @@ async function make() {
   await pyodide.loadPackage(["numpy", INDEX_URL + manifest.wheel], { messageCallback: () => {}, errorCallback: () => {} });
   M.getMemoryPatched = undefined;
   if (!libraries.length) return { saved: false, reason: "the loader patch is not active (no library was recorded)" };
+  // every widget's Python in the snapshot, not only the calculator's (api.preload)
+  pyodide.runPython("import biasgrad.web.api as _api; _api.preload(); del _api");
   const check = JSON.stringify(callPlain(pyodide, ...CHECK_CALL));
   pyodide.runPython("import gc; gc.collect(); gc.disable()");
   const handles = [];
   for (const [handle, dso] of Object.entries(M.LDSO.loadedLibsByHandle)) if (Number(handle)) handles.push([Number(handle), dso.name]);
   const snap = pyodide.makeMemorySnapshot();
+  const site = packSitePackages(pyodide.FS, pyodide._api.sitepackages);
   const meta = {
     format: FORMAT,
     key: snapshotKey(manifest),
@@ -49,11 +53,11 @@ async function make() {
     tableBefore,
     tableAfter: M.wasmTable.length,
     sitepackages: pyodide._api.sitepackages,
-    wheels: [manifest.numpy, manifest.wheel],
+    files: { bytes: site.bytes.byteLength, sha256: await sha256Hex(site.bytes), index: site.index },
     check,
     made: new Date().toISOString(),
   };
-  const stored = await storeSnapshot(snap, meta);
+  const stored = await storeSnapshot(snap, site.bytes, meta);
   return { ...stored, ms: Math.round(performance.now() - t0), libraries: libraries.length };
 }
 

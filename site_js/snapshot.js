@@ -13,13 +13,16 @@
 // makes restorePython() return null with a reason; the worker then starts Python the normal way.
 // The reason goes into the timings and once onto the console (info or warn, never error).
 
+import { unpackSitePackages } from "./site_packages.js";
+
 export const CACHE_NAME = "biasgrad-python-snapshot";
 export const SNAPSHOT_URL = "/biasgrad-python-snapshot/heap.bin";
 export const META_URL = "/biasgrad-python-snapshot/meta.json";
+export const FILES_URL = "/biasgrad-python-snapshot/site-packages.bin"; // site_packages.js
 export const DECLINED_URL = "/biasgrad-python-snapshot/declined"; // the reader chose "Forget"
-export const FORMAT = 1;
+export const FORMAT = 2; // 2: site-packages saved beside the heap, no wheels at restore
 // The call the maker runs before the snapshot and the restore runs after it: same result or no restore.
-export const CHECK_CALL = ["calculate", { x: "1.5", w: "0.8", b: "0.1", y: "1", activation: "sigmoid", loss: "bce", lr: "0.1" }];
+export const CHECK_CALL = ["calculate_many", [{ x: "1.5", w: "0.8", b: "0.1", y: "1", activation: "sigmoid", loss: "bce", lr: "0.1" }]];
 
 const KEY_FILES = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"];
 
@@ -79,9 +82,12 @@ export async function lookupSnapshot() {
       return { reason: declined ? "the reader chose to forget the saved Python" : "no saved Python yet", declined: !!declined };
     }
     const meta = await metaResponse.json();
-    const bytes = cache.match(SNAPSHOT_URL).then((r) => (r ? r.arrayBuffer() : null));
-    bytes.catch(() => {});
-    return { meta, bytes };
+    const read = (url) => {
+      const body = cache.match(url).then((r) => (r ? r.arrayBuffer() : null));
+      body.catch(() => {});
+      return body;
+    };
+    return { meta, bytes: read(SNAPSHOT_URL), files: read(FILES_URL) };
   } catch (error) {
     return { reason: `reading the saved Python failed: ${error && error.message ? error.message : error}`, level: "warn" };
   }
@@ -95,7 +101,7 @@ function must(condition, reason) {
 
 // Restore the saved runtime. Returns the Pyodide instance (NumPy and biasgrad imported, generators
 // reseeded, self-check passed) or null; the outcome is in timings.snapshot.
-export async function restorePython(saved, { loadPyodide, indexURL, manifest, fetchFile, setStage, timings }) {
+export async function restorePython(saved, { loadPyodide, indexURL, manifest, setStage, timings }) {
   const t0 = performance.now();
   const mark = (name) => { timings.snapshot[name] = Math.round(performance.now() - t0); };
   timings.snapshot = { tried: true };
@@ -105,28 +111,37 @@ export async function restorePython(saved, { loadPyodide, indexURL, manifest, fe
     const problem = unsupported(manifest);
     must(!problem, problem);
     must(meta.key === snapshotKey(manifest), "the saved Python belongs to another build of the site (hash mismatch)");
-    // The wheels' files are not in the heap: fetch them (from the HTTP cache) while Python restores.
-    const wheels = Promise.all(meta.wheels.map((path) => fetchFile(indexURL + path).then((r) => {
-      if (!r.ok) throw new RestoreFailure(`HTTP ${r.status} for ${path}`);
-      return r.arrayBuffer();
-    })));
-    wheels.catch(() => {});
-    const buffer = await saved.bytes;
+    // The heap and site-packages (NumPy's and biasgrad's files, which the heap does not hold).
+    const [buffer, files] = await Promise.all([saved.bytes, saved.files]);
     must(buffer && buffer.byteLength === meta.bytes, "the saved Python is missing or truncated");
-    const snap = new Uint8Array(buffer);
+    must(files && meta.files && files.byteLength === meta.files.bytes, "the saved site-packages are missing or truncated");
+    const snap = new Uint8Array(buffer), packed = new Uint8Array(files);
     mark("read");
     setStage("restore-python");
-    must((await sha256Hex(snap)) === meta.sha256, "the saved Python is corrupt (sha256 mismatch)");
-    mark("verify");
-    const pyodide = await loadPyodide({ indexURL, fullStdLib: false, _loadSnapshot: snap });
+    // Both are hashed off the thread while the runtime is restored; nothing is used unchecked.
+    const digests = Promise.all([sha256Hex(snap), sha256Hex(packed)]);
+    digests.catch(() => {});
+    const intact = async () => {
+      const [heap, site] = await digests;
+      must(heap === meta.sha256, "the saved Python is corrupt (sha256 mismatch)");
+      must(site === meta.files.sha256, "the saved site-packages are corrupt (sha256 mismatch)");
+    };
+    let pyodide;
+    try {
+      pyodide = await loadPyodide({ indexURL, fullStdLib: false, _loadSnapshot: snap });
+    } catch (error) {
+      await intact(); // a corrupt entry is named as such, not by what it broke
+      throw error;
+    }
     mark("restore");
+    await intact();
+    mark("verify");
     const M = pyodide._module;
     M.runtimeKeepalivePush();
     must(M.wasmTable.length <= meta.tableBefore,
       `function table mismatch (${M.wasmTable.length} entries at restore, ${meta.tableBefore} recorded)`);
     setStage("load-numpy");
-    const bufs = await wheels;
-    for (const buf of bufs) pyodide.unpackArchive(buf, "wheel", { extractDir: meta.sitepackages });
+    unpackSitePackages(pyodide.FS, meta.sitepackages, packed, meta.files.index);
     mark("unpack");
     await reloadLibraries(pyodide, snap, meta);
     mark("dynlibs");
@@ -247,10 +262,10 @@ async function startMaker(lookup, onDone) {
 }
 
 // Store the snapshot; false + reason if the browser's quota does not allow it.
-export async function storeSnapshot(snap, meta) {
+export async function storeSnapshot(snap, files, meta) {
   if (typeof navigator !== "undefined" && navigator.storage && navigator.storage.estimate) {
     const { usage = 0, quota = Infinity } = await navigator.storage.estimate();
-    if (quota - usage < snap.byteLength * 1.2) {
+    if (quota - usage < (snap.byteLength + files.byteLength) * 1.2) {
       return { saved: false, reason: `not enough storage quota (${Math.round((quota - usage) / 1e6)} MB free)` };
     }
   }
@@ -259,11 +274,12 @@ export async function storeSnapshot(snap, meta) {
     if (await cache.match(DECLINED_URL)) return { saved: false, reason: "the reader chose to forget the saved Python" };
     await cache.delete(META_URL); // a half-written pair can never restore: the meta goes in last
     await cache.put(SNAPSHOT_URL, new Response(snap, { headers: { "Content-Type": "application/octet-stream" } }));
+    await cache.put(FILES_URL, new Response(files, { headers: { "Content-Type": "application/octet-stream" } }));
     await cache.put(META_URL, new Response(JSON.stringify(meta), { headers: { "Content-Type": "application/json" } }));
   } catch (error) {
     await caches.delete(CACHE_NAME).catch(() => {});
     const quota = error && (error.name === "QuotaExceededError" || /quota/i.test(String(error.message)));
     return { saved: false, reason: quota ? "the browser's storage quota was exceeded" : `storing failed (${error.message})` };
   }
-  return { saved: true, bytes: snap.byteLength };
+  return { saved: true, bytes: snap.byteLength + files.byteLength };
 }

@@ -219,10 +219,13 @@ async function boot() {
   total = manifest.total;
   progress(true);
   // Download the two wheels while Python compiles and starts; Pyodide's own fetches of these URLs
-  // are answered from here.
-  for (const file of manifest.files) {
-    if (file.stage === "load-numpy" || file.stage === "load-module") prefetch(file);
-  }
+  // are answered from here. A restore needs no wheel (snapshot.js saves site-packages itself).
+  const prefetchWheels = () => {
+    for (const file of manifest.files) {
+      if (file.stage === "load-numpy" || file.stage === "load-module") prefetch(file);
+    }
+  };
+  if (!saved.meta) prefetchWheels();
   // The interpreter needs the wasm and the standard library before it can start.
   const watch = setInterval(() => {
     if (stage === "download" && pyodidePromise && received.get("pyodide.asm.wasm") >= sizeOf("pyodide.asm.wasm")
@@ -231,10 +234,11 @@ async function boot() {
     }
   }, 25);
   if (saved.meta) {
-    pyodide = await restorePython(saved, { loadPyodide, indexURL: INDEX_URL, manifest, fetchFile: self.fetch, setStage, timings });
+    pyodide = await restorePython(saved, { loadPyodide, indexURL: INDEX_URL, manifest, setStage, timings });
     if (pyodide) report(timings, { restored: true, reason: "restored from the browser's Cache Storage" });
     else {
       setStage("start-python");
+      prefetchWheels();
       pyodidePromise = normalStart();
     }
   }

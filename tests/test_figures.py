@@ -123,17 +123,3 @@ def test_figure_repr_is_short():
     """Assert a figure left as a REPL value prints briefly, not as a huge dict."""
     assert repr(fg.figure(fg.line([0], [1]), title="T")) == "<Figure 'T': 1 series>"
 
-
-def test_both_renderers_draw_exactly_the_marks_figures_accepts():
-    """The chart contract: figures.MARKS is what site_js/chart.js and web/svg.py each draw, no
-    more (a mark no figure can carry) and no less (a figure the page or the notebook drops)."""
-    import re
-    from pathlib import Path
-
-    from biasgrad.web import figures
-
-    root = Path(__file__).resolve().parent.parent
-    chart = (root / "site_js" / "chart.js").read_text(encoding="utf-8")
-    svg = (root / "py" / "biasgrad" / "web" / "svg.py").read_text(encoding="utf-8")
-    assert set(re.findall(r'case "([a-z-]+)":', chart)) == set(figures.MARKS)
-    assert set(re.findall(r'mark == "([a-z-]+)"', svg)) == set(figures.MARKS)

@@ -167,3 +167,15 @@ def test_the_wheel_does_not_depend_on_the_guide():
     for path in (ROOT / "py" / "biasgrad").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(import|from)\s+(guide|jinja2|markdown|markupsafe|mkdocs)\b", text, re.M), path
+
+
+def test_both_chart_renderers_draw_exactly_the_marks_figures_accepts():
+    """The chart contract: figures.MARKS is what site_js/chart.js and web/svg.py each draw, no
+    more (a mark no figure can carry) and no less (a figure the page or the notebook drops).
+    (Here, not in test_figures.py: the sdist's math tests have no site_js/.)"""
+    from biasgrad.web import figures
+
+    chart = (ROOT / "site_js" / "chart.js").read_text(encoding="utf-8")
+    svg = (ROOT / "py" / "biasgrad" / "web" / "svg.py").read_text(encoding="utf-8")
+    assert set(re.findall(r'case "([a-z-]+)":', chart)) == set(figures.MARKS)
+    assert set(re.findall(r'mark == "([a-z-]+)"', svg)) == set(figures.MARKS)

@@ -183,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             result = measure(sync_playwright, base, args, Path(site))
         finally:
             server.shutdown()
+            shutil.rmtree(bench_dir, ignore_errors=True)  # a --site given is left as it was
     print(json.dumps(result, indent=1))
     return 0
 

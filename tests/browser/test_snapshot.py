@@ -131,6 +131,15 @@ def without_wall_clock_text(example: dict[str, Any]) -> dict[str, Any]:
     return {**example, "stdout": re.sub(r"\b\d+(?:\.\d+)? ms\b", "<ms>", example.get("stdout") or "")}
 
 
+# Every file in site-packages (compiled caches aside) and its sha256, as one digest and a count:
+# a restore writes back the files the snapshot maker saved (site_js/site_packages.js).
+SITE_PACKAGES = """import hashlib, os, site
+root = site.getsitepackages()[0]
+rows = sorted((os.path.relpath(os.path.join(d, f), root), hashlib.sha256(open(os.path.join(d, f), "rb").read()).hexdigest())
+              for d, _, names in os.walk(root) if "__pycache__" not in d for f in names)
+(len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())"""
+
+
 def results(page: Any, examples: list[list[Any]]) -> dict[str, Any]:
     """Everything the comparison covers, as the exact JSON text the worker sent (full float repr;
     parsing it back gives the same float64 bits)."""
@@ -141,6 +150,7 @@ def results(page: Any, examples: list[list[Any]]) -> dict[str, Any]:
         "examples": [without_wall_clock_text(r) for r in json.loads(
             page.evaluate(CALL, ["run_example", [[code, options] for _, code, options in examples]]))],
         "training": without_clock(json.loads(page.evaluate(CALL, ["train_iris", [[dict(DEFAULTS)]]]))),
+        "site-packages": json.loads(page.evaluate(CALL, ["run_example", [[SITE_PACKAGES, {}]]]))[0]["result"],
     }
 
 
@@ -157,7 +167,7 @@ def saved(playwright_instance: Any, site_url: str, site_dir: Path) -> Iterator[d
         fresh = results(page, examples)
         page.evaluate("""async () => {  // keep a copy to rebuild broken entries from
             const c = await caches.open("biasgrad-python-snapshot"), b = await caches.open("test-backup");
-            for (const k of ["heap.bin", "meta.json"]) await b.put("/" + k, await c.match("/biasgrad-python-snapshot/" + k));
+            for (const k of ["heap.bin", "meta.json", "site-packages.bin"]) await b.put("/" + k, await c.match("/biasgrad-python-snapshot/" + k));
         }""")
         page.close()
         yield {"profile": profile, "first": first, "outcome": outcome, "fresh": fresh, "examples": examples}
@@ -183,7 +193,7 @@ def test_a_restored_runtime_gives_bit_identical_results(saved: dict[str, Any]) -
         assert t["snapshot"]["restored"] is True, t["snapshot"]
         assert "restore-python" in t and "start-python" not in t  # the stages the reader saw
         restored = results(page, saved["examples"])
-        for part in ("grid", "training"):
+        for part in ("grid", "training", "site-packages"):
             assert restored[part] == saved["fresh"][part], f"{part} differs after the restore"
         for (where, _, _), got, want in zip(saved["examples"], restored["examples"], saved["fresh"]["examples"]):
             assert got == want, f"{where} differs after the restore"
@@ -219,12 +229,18 @@ BREAK = """async (how) => {
     await c.put("/biasgrad-python-snapshot/meta.json", new Response(JSON.stringify(meta)));
     if (how === "truncated") await c.put("/biasgrad-python-snapshot/heap.bin", new Response(heap.slice(0, 1 << 20)));
     else await c.put("/biasgrad-python-snapshot/heap.bin", new Response(heap));
+    let files = await (await b.match("/site-packages.bin")).arrayBuffer();
+    if (how === "files") { files = files.slice(0); new Uint8Array(files)[files.byteLength >> 1] ^= 0xff; }
+    if (how === "files-gone") await c.delete("/biasgrad-python-snapshot/site-packages.bin");
+    else await c.put("/biasgrad-python-snapshot/site-packages.bin", new Response(files));
 }"""
 
 
 @pytest.mark.parametrize("how, reason", [
     ("corrupt", "corrupt (sha256 mismatch)"),
     ("truncated", "missing or truncated"),
+    ("files", "site-packages are corrupt (sha256 mismatch)"),
+    ("files-gone", "site-packages are missing or truncated"),
     ("key", "another build of the site (hash mismatch)"),
     ("table", "function table mismatch"),
     ("raise", "restore raised"),
@@ -263,7 +279,8 @@ def test_forget_the_saved_python_deletes_it_and_it_is_not_made_again(saved: dict
         note = page.locator("[data-saved-python]")
         note.wait_for()
         assert note.get_attribute("data-saved") == "saved"
-        assert "Python is saved in this browser (3" in note.inner_text()  # 3x.x MB
+        shown = re.search(r"Python is saved in this browser \((\d+\.\d) MB\)", note.inner_text())
+        assert shown and float(shown.group(1)) == round(saved["outcome"]["bytes"] / 1e6, 1), note.inner_text()
         note.get_by_role("button", name="Forget the saved Python").click()
         page.wait_for_function("() => document.querySelector('[data-saved-python]').dataset.saved === 'forgotten'")
         left = page.evaluate("""async () => {
@@ -282,7 +299,10 @@ def test_forget_the_saved_python_deletes_it_and_it_is_not_made_again(saved: dict
         assert "you chose to forget it" in note.inner_text()
         note.get_by_role("button", name="Save it again").click()
         page.wait_for_function("() => document.querySelector('[data-saved-python]').dataset.saved === 'not-yet'")
-        assert "saves about 36 MB of Python in your browser" in note.inner_text()
+        about = re.search(r"saves about (\d+) MB of Python in your browser", note.inner_text())
+        assert about, note.inner_text()
+        assert abs(int(about.group(1)) * 1e6 - saved["outcome"]["bytes"]) <= 0.1 * saved["outcome"]["bytes"], (
+            about.group(0), saved["outcome"])
     finally:
         page.close()
 
@@ -303,3 +323,4 @@ def test_a_storage_quota_too_small_is_honoured(playwright_instance: Any, site_ur
         page.close()
     finally:
         profile.close()
+

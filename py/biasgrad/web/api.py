@@ -71,6 +71,21 @@ def check_practice(seed: Any, answer: Any) -> dict[str, Any]:
     return diagnose.check_practice(seed, answer)
 
 
+#: The modules the exports import on first use (so the first result waits for the calculator's only).
+ON_FIRST_USE = ("runner", "explorers", "training", "diagnose")
+
+
+def preload() -> list[str]:
+    """Import every module an export uses, and return their names.
+
+    The snapshot maker (``site_js/snapshot-maker.js``) calls it before taking the memory
+    snapshot, so a restored runtime has every widget's Python already imported.
+    """
+    import importlib
+
+    return [importlib.import_module(f"{__package__}.{name}").__name__ for name in ON_FIRST_USE]
+
+
 def ping() -> dict[str, Any]:
     """Versions of the runtime, for diagnostics."""
     import sys
