@@ -147,7 +147,7 @@ class Recorder:
 
 
 # Readers in these tests have declined the saved Python (site_js/snapshot.js), as a reader can with
-# "Forget the saved Python": otherwise every page would make a 36 MB snapshot in a background worker
+# "Forget the saved Python": otherwise every page would make a 49 MB snapshot in a background worker
 # two seconds after its first result, several seconds of CPU per test. test_snapshot.py uses its
 # own on-disk profiles without this.
 DECLINE_SAVED_PYTHON = """
