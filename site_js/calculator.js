@@ -156,7 +156,9 @@ export function mountCalculator(root) {
     inflight = true;
     const mine = ++generation;
     const started = performance.now();
-    call("calculate", raw())
+    // Once live, an input asks only for what follows it at once (the numbers and the L(b)
+    // chart); the formulas, code and second chart are asked for when the input pauses.
+    call(live ? "calculate_chart" : "calculate", raw())
       .then((payload) => {
         if (mine === generation && root.isConnected) apply(payload, started);
       })
@@ -210,7 +212,11 @@ export function mountCalculator(root) {
     // Formulas (KaTeX), warnings, code and the URL follow a moment later, once the input pauses:
     // a slider drag keeps the numbers and the chart at frame rate.
     clearTimeout(detailsTimer);
-    detailsTimer = setTimeout(() => details(payload), live ? DETAILS_DELAY_MS : 0);
+    const asked = generation;
+    detailsTimer = payload.substituted ? setTimeout(() => details(payload), live ? DETAILS_DELAY_MS : 0)
+      : setTimeout(() => call("calculate", raw()).then((full) => {
+        if (asked === generation && root.isConnected && full.ok) details(full);
+      }, (error) => console.warn("calculator: the details call failed", error)), DETAILS_DELAY_MS);
     clearStale();
     root.dataset.state = "ready";
   }

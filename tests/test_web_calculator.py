@@ -243,3 +243,19 @@ def test_error_fields_come_from_the_error_not_its_wording():
     payload = calculate({**DEFAULTS, "activation": "relu", "loss": "bce", "b": "2"})
     assert not payload["ok"]
     assert [e["field"] for e in payload["errors"]] == ["loss"]
+
+
+@pytest.mark.parametrize("raw", GRID, ids=GRID_IDS)
+def test_the_chart_only_payload_is_the_full_payload_without_the_details(raw):
+    """What follows every input (calculate_chart) holds exactly what the full payload holds under
+    the same keys, its one figure is the full payload's first, and it leaves out only what the
+    page shows once the input pauses (formulas, code, the second chart)."""
+    full, chart = calculate(raw), calculate(raw, chart_only=True)
+    assert chart["ok"] is full["ok"]
+    if not full["ok"]:
+        assert chart == full
+        return
+    assert set(full) - set(chart) == {"substituted", "substituted_text", "code"}
+    for key in set(chart) - {"figures"}:
+        assert chart[key] == full[key], key
+    assert chart["figures"] == full["figures"][:1] and len(full["figures"]) == 2

@@ -326,3 +326,42 @@ def test_no_request_leaves_localhost(reader, site_url):
             "biasgrad-0.1.0-py3-none-any.whl", "katex.min.css", "plot.mjs"} <= names
     assert all(url.startswith(site_url) for url in reader.requests)
     assert not reader.foreign
+
+
+
+# Everything that follows the input once it pauses (calculator.js asks Python for it then), read
+# from what the page shows, beside the page's own Python's full answer for the same input.
+AFTER_PAUSE = """async (root) => {
+    const runtime = await import(document.querySelector('script[src$="boot.js"]').src.replace("boot.js", "runtime.js"));
+    const raw = Object.fromEntries(["x", "w", "b", "y", "activation", "loss", "lr"].map((n) => [n, root.querySelector(`[name="${n}"]`).value]));
+    const want = await runtime.call("calculate", raw);
+    const shown = (sel, key, attr) => Object.fromEntries([...root.querySelectorAll(sel)].map((el) => [el.dataset[key], el.dataset[attr] ?? null]));
+    return {
+        want: { tex: want.substituted, code: want.code, chain: want.figures[1].table, url: want.url },
+        tex: shown("[data-formula]", "formula", "tex"),
+        code: shown("[data-code]", "code", "source"),
+        chain: root.querySelectorAll("[data-chart]")[1].__bgSpec.table,
+        share: root.querySelector("[data-share]") ? root.querySelector("[data-share]").getAttribute("href") : null,
+    };
+}"""
+
+
+def test_a_drag_ends_with_everything_showing_its_last_input(live):
+    """A drag sends one input per frame and Python answers each with the numbers and the L(b)
+    chart only; once it pauses, the formulas, the code, the second chart and the link all show
+    the last input's values (as the page's own Python gives them in full), never an earlier one's."""
+    for b in ("0.3", "0.45", "0.6", "0.75", "0.9"):
+        set_inputs(live, {"b": b})
+        live.page.wait_for_timeout(16)
+    want = calculate({**DEFAULTS, "b": "0.9"})
+    live.page.wait_for_function(
+        "([root, tex]) => root.querySelector('[data-formula=\"dL_db\"]').dataset.tex === tex",
+        arg=[live.element_handle(), want["substituted"]["dL_db"]], timeout=15_000)
+    assert_same(outputs(live), want["values"])
+    seen = live.evaluate(AFTER_PAUSE)
+    assert seen["tex"] and seen["tex"] == {k: seen["want"]["tex"][k] for k in seen["tex"]}
+    assert seen["code"] and seen["code"] == {k: seen["want"]["code"][k] for k in seen["code"]}
+    assert seen["chain"] == seen["want"]["chain"]
+    if seen["share"] is not None:
+        assert seen["share"].startswith(seen["want"]["url"])
+    set_inputs(live, {"b": DEFAULTS["b"]})

@@ -17,6 +17,12 @@ def calculate(raw: dict[str, Any]) -> dict[str, Any]:
     return calculator.calculate(raw)
 
 
+def calculate_chart(raw: dict[str, Any]) -> dict[str, Any]:
+    """The numbers and the L(b) chart only (``calculate(raw, chart_only=True)``): what the
+    calculator redraws on every input; the rest follows from ``calculate`` once the input pauses."""
+    return calculator.calculate(raw, chart_only=True)
+
+
 def calculate_many(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``calculate`` for each case, values and errors only (used by the cross-runtime test)."""
     return [calculator.calculate(case, full=False) for case in cases]
@@ -100,6 +106,7 @@ def ping() -> dict[str, Any]:
 
 EXPORTS: dict[str, Callable[..., Any]] = {
     "calculate": calculate,
+    "calculate_chart": calculate_chart,
     "calculate_many": calculate_many,
     "run_example": run_example,
     "explore": explore,

@@ -150,7 +150,7 @@ def query_string(inputs: dict[str, str]) -> str:
     return "?" + urlencode({k: inputs[k].strip() for k in FIELDS})
 
 
-def calculate(raw: dict[str, Any] | None = None, full: bool = True) -> dict[str, Any]:
+def calculate(raw: dict[str, Any] | None = None, full: bool = True, chart_only: bool = False) -> dict[str, Any]:
     """The calculator payload for the form's raw strings (see the module docstring).
 
     Parameters
@@ -160,6 +160,10 @@ def calculate(raw: dict[str, Any] | None = None, full: bool = True) -> dict[str,
         "loss": "mse_half", "lr": "0.5"}``; missing keys take :data:`DEFAULTS`.
     full : bool
         False returns only ``ok``, ``values``, ``warnings`` / ``errors`` (cheap; for tests).
+    chart_only : bool
+        Leave out what the page shows only once the input pauses (the substituted formulas, the
+        code views and the second chart): the numbers and the L(b) chart, for every input of a
+        drag. The keys it keeps hold exactly what the full payload holds.
     """
     from ..neuron import neuron_report
 
@@ -210,11 +214,14 @@ def calculate(raw: dict[str, Any] | None = None, full: bool = True) -> dict[str,
     alpha = None if slope is None else float(slope)
     payload["repr"] = {k: ("" if v is None else repr(v)) for k, v in values.items()}
     payload["text"] = {k: fmt(v) for k, v in values.items()}
+    payload["figure"] = calculator_figure.figure(numbers, act, loss, values)
+    payload["url"] = query_string(inputs)
+    if chart_only:
+        payload["figures"] = [payload["figure"]]
+        return payload
     clipped = any(w["code"] == "bce_clip" for w in warnings)
     linked = loss_fn.uses_link(activation)
     payload["substituted"], payload["substituted_text"] = _substitute(values, numbers, act, loss, alpha, clipped, linked)
     payload["code"] = code_views(numbers, activation, loss_fn, alpha, values)
-    payload["figures"] = [calculator_figure.figure(numbers, act, loss, values), calculator_figure.chain_figure(values)]
-    payload["figure"] = payload["figures"][0]
-    payload["url"] = query_string(inputs)
+    payload["figures"] = [payload["figure"], calculator_figure.chain_figure(values)]
     return payload
