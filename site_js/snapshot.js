@@ -145,7 +145,7 @@ export async function restorePython(saved, { loadPyodide, indexURL, manifest, se
     mark("unpack");
     await reloadLibraries(pyodide, snap, meta);
     mark("dynlibs");
-    pyodide.runPython("import gc; gc.enable()\n" + RESEED);
+    pyodide.runPython("import gc; gc.enable()"); // RESEED: the worker runs it (worker.js)
     const check = callPlain(pyodide, ...CHECK_CALL);
     must(JSON.stringify(check) === meta.check, "the restored runtime's self-check differs from the saved one");
     mark("checked");
@@ -192,7 +192,9 @@ async function reloadLibraries(pyodide, snap, meta) {
 
 // A snapshot freezes every generator's state: give the ones examples and the training widget could
 // reach fresh entropy, as a fresh start would. (The guide's own examples seed their generators,
-// np.random.default_rng(seed), so their numbers do not depend on this.)
+// np.random.default_rng(seed), so their numbers do not depend on this.) The worker runs it after
+// a restore, before the first call that may draw a random number or right after the first
+// answer, whichever comes first (its first run takes 50-200 ms: NumPy's generator code is compiled then).
 export const RESEED = "import random as _r, numpy as _np; _r.seed(); _np.random.seed(); del _r, _np";
 
 export function callPlain(pyodide, fn, arg) {

@@ -5,7 +5,7 @@
 // {type: "result", id, ok, value | error}, {type: "fatal", message}.
 
 import { DownloadError, httpProblem, networkProblem, verify } from "./download.js";
-import { lookupSnapshot, report, restorePython, scheduleSnapshot } from "./snapshot.js";
+import { RESEED, lookupSnapshot, report, restorePython, scheduleSnapshot } from "./snapshot.js";
 
 const INDEX_URL = new URL("../pyodide/", import.meta.url).href;
 const MANIFEST_URL = INDEX_URL + "manifest.json";
@@ -164,6 +164,20 @@ setInterval(() => { if (!failed && stage !== "ready") progress(true); }, 5000);
 
 let snapshotLookup = null; // what snapshot.js found in Cache Storage at start
 let api = null; // name -> PyProxy of the exported function, held for the worker's lifetime
+// A restored runtime's generators are reseeded (snapshot.js RESEED) before the first call that may
+// draw a random number, or right after the first answer: the calculator's first result does not
+// wait for it (biasgrad.web.api.DRAWS_NO_RANDOM).
+let reseedPending = false;
+let drawsNoRandom = new Set();
+function reseedIfPending() {
+  if (!reseedPending) return;
+  reseedPending = false;
+  try {
+    pyodide.runPython(RESEED);
+  } catch (error) {
+    console.warn(`biasgrad: reseeding the restored Python failed (${error && error.message ? error.message : error})`);
+  }
+}
 let pyodide = null;
 
 // The size of Python's WebAssembly memory: it grows and is never given back.
@@ -235,7 +249,10 @@ async function boot() {
   }, 25);
   if (saved.meta) {
     pyodide = await restorePython(saved, { loadPyodide, indexURL: INDEX_URL, manifest, setStage, timings });
-    if (pyodide) report(timings, { restored: true, reason: "restored from the browser's Cache Storage" });
+    if (pyodide) {
+      reseedPending = true;
+      report(timings, { restored: true, reason: "restored from the browser's Cache Storage" });
+    }
     else {
       setStage("start-python");
       prefetchWheels();
@@ -258,6 +275,9 @@ async function boot() {
   const exports = module.EXPORTS;
   api = new Map();
   for (const name of exports.keys()) api.set(name, exports.get(name));
+  const seedFree = module.DRAWS_NO_RANDOM;
+  drawsNoRandom = new Set(seedFree.toJs());
+  seedFree.destroy();
   exports.destroy();
   module.destroy();
   for (const [name, entry] of received) if (!entry) received.set(name, sizeOf(name));
@@ -289,6 +309,7 @@ self.onmessage = async (event) => {
     postMessage({ type: "result", id, ok: false, error: { kind: "UnknownFunction", message: `No exported function named ${fn}.` } });
     return;
   }
+  if (!drawsNoRandom.has(fn)) reseedIfPending();
   const pyArgs = args.map((arg) => (arg !== null && typeof arg === "object" ? pyodide.toPy(arg) : arg));
   try {
     const t0 = performance.now();
@@ -302,5 +323,6 @@ self.onmessage = async (event) => {
     postMessage({ type: "result", id, ok: false, error: { kind, message: String(error && error.message ? error.message : error) } });
   } finally {
     for (const arg of pyArgs) if (arg && typeof arg.destroy === "function") arg.destroy();
+    reseedIfPending(); // after the answer has gone
   }
 };

@@ -350,6 +350,7 @@ def test_a_drag_ends_with_everything_showing_its_last_input(live):
     """A drag sends one input per frame and Python answers each with the numbers and the L(b)
     chart only; once it pauses, the formulas, the code, the second chart and the link all show
     the last input's values (as the page's own Python gives them in full), never an earlier one's."""
+    set_inputs(live, dict(DEFAULTS))  # the module's fixture is shared: start from the defaults
     for b in ("0.3", "0.45", "0.6", "0.75", "0.9"):
         set_inputs(live, {"b": b})
         live.page.wait_for_timeout(16)

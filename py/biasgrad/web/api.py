@@ -77,6 +77,11 @@ def check_practice(seed: Any, answer: Any) -> dict[str, Any]:
     return diagnose.check_practice(seed, answer)
 
 
+#: The exports that draw no random number (tests/test_api_random.py checks it): a restored
+#: runtime answers them before its generators are reseeded (site_js/worker.js), so the
+#: calculator's first result does not wait for the reseeding.
+DRAWS_NO_RANDOM = ("calculate", "calculate_chart", "calculate_many")
+
 #: The modules the exports import on first use (so the first result waits for the calculator's only).
 ON_FIRST_USE = ("runner", "explorers", "training", "diagnose")
 
