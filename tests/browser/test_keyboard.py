@@ -126,9 +126,13 @@ def test_the_calculator_from_the_keyboard_alone(new_reader, site_url):
     tab_to(page, "el => el.matches('[data-code-box] > summary')")
     page.keyboard.press("Enter")
     assert root.locator("[data-code-box]").get_attribute("open") is not None
+    # the code follows the input once it pauses (90 ms, then Python's full answer)
+    page.wait_for_function("root => (root.querySelector('[data-code=numpy]')?.textContent || '').includes('x, w, b, y = 2')",
+                           arg=root.element_handle(), timeout=15_000)
     copied = []
     for _ in range(2):  # the plain-NumPy block, then the module's: each button copies its own
         tab_to(page, "el => el.matches('[data-code-box] button[data-md-type=copy]')")
+        page.evaluate("navigator.clipboard.writeText('')")  # the browser's clipboard: not what an earlier test left
         page.keyboard.press("Enter")
         for _ in range(50):  # the copy is asynchronous
             text = page.evaluate("navigator.clipboard.readText()")

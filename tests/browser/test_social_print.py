@@ -55,9 +55,14 @@ def test_a_page_prints_text_charts_and_tables_without_chrome(reader, site_url):
     page.goto(site_url + PRINT_PAGE)
     page.wait_for_selector(".bg-chart svg", timeout=90_000)  # chart.js drew the build-time figures
     page.emulate_media(media="print")
-    visible = lambda sel: page.eval_on_selector_all(  # noqa: E731
-        sel, "els => els.filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0"
+    shown = ("els => els.filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0"
              " && getComputedStyle(e).visibility !== 'hidden'; }).length")
+    visible = lambda sel: page.eval_on_selector_all(sel, shown)  # noqa: E731
+    # the charts are redrawn to the printed width (chart.js's ResizeObserver, 150 ms after it changes)
+    page.wait_for_function("() => { const all = [...document.querySelectorAll('.bg-chart svg')];"
+                           " const n = all.filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0"
+                           " && getComputedStyle(e).visibility !== 'hidden'; }).length; return n > 0 && n === all.length; }",
+                           timeout=15_000)
     for chrome in ("header.md-header", ".md-sidebar", "footer.md-footer", "button", "textarea",
                    "[data-bar]", ".bg-notebook-link", ".md-search"):
         assert visible(chrome) == 0, f"{chrome} is printed"
