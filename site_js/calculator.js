@@ -212,11 +212,15 @@ export function mountCalculator(root) {
     // Formulas (KaTeX), warnings, code and the URL follow a moment later, once the input pauses:
     // a slider drag keeps the numbers and the chart at frame rate.
     clearTimeout(detailsTimer);
-    const asked = generation;
-    detailsTimer = payload.substituted ? setTimeout(() => details(payload), live ? DETAILS_DELAY_MS : 0)
-      : setTimeout(() => call("calculate", raw()).then((full) => {
+    if (payload.substituted) {
+      detailsTimer = setTimeout(() => details(payload), live ? DETAILS_DELAY_MS : 0);
+    } else {
+      // a chart-only answer: ask for the full one once the input pauses; a newer input drops it
+      const asked = generation;
+      detailsTimer = setTimeout(() => call("calculate", raw()).then((full) => {
         if (asked === generation && root.isConnected && full.ok) details(full);
       }, (error) => console.warn("calculator: the details call failed", error)), DETAILS_DELAY_MS);
+    }
     clearStale();
     root.dataset.state = "ready";
   }

@@ -6,8 +6,10 @@
 //    same function table as the reader's later restore, so NumPy's table bases match.
 // 2. Load NumPy and the biasgrad wheel with the loader hook recording each shared library's name,
 //    size, memory base and the table's length (pyodide.asm.js carries the pinned patch for it).
-// 3. Import the web API, run the self-check call, collect garbage, disable the collector, snapshot.
-// 4. Store the bytes and the metadata in Cache Storage (quota checked). Posts {saved, reason, ...}.
+// 3. Import every widget's Python (api.preload), run the self-check call, collect garbage, disable
+//    the collector, snapshot; pack site-packages, which the heap does not hold (site_packages.js).
+// 4. Store the heap, site-packages and the metadata in Cache Storage (quota checked).
+//    Posts {saved, reason, ...}.
 
 import { packSitePackages } from "./site_packages.js";
 import { CHECK_CALL, FORMAT, callPlain, sha256Hex, snapshotKey, storeSnapshot, unsupported } from "./snapshot.js";

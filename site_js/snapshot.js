@@ -99,8 +99,9 @@ function must(condition, reason) {
   if (!condition) throw new RestoreFailure(reason);
 }
 
-// Restore the saved runtime. Returns the Pyodide instance (NumPy and biasgrad imported, generators
-// reseeded, self-check passed) or null; the outcome is in timings.snapshot.
+// Restore the saved runtime. Returns the Pyodide instance (NumPy and biasgrad imported, site-packages
+// written back, self-check passed; the worker reseeds its generators, RESEED) or null; the outcome
+// is in timings.snapshot.
 export async function restorePython(saved, { loadPyodide, indexURL, manifest, setStage, timings }) {
   const t0 = performance.now();
   const mark = (name) => { timings.snapshot[name] = Math.round(performance.now() - t0); };
