@@ -331,11 +331,15 @@ function separateLabels(svg) {
 const widths = new WeakMap();
 const resized = new Set();
 let resizeTimer = null;
+const firstReport = new WeakMap(); // plot → resolve, for widthReported
 const sizes = new ResizeObserver((entries) => {
   for (const { target, contentRect } of entries) {
+    const reported = firstReport.get(target);
+    if (reported) reported();
     if (!contentRect.width) continue;
     widths.set(target, Math.floor(contentRect.width));
-    if (target.__bgContainer && target.__bgDrawnWidth !== chartWidth(target)) resized.add(target.__bgContainer);
+    // (a plot not drawn yet is drawn at this width by renderFigure, which waits for this report)
+    if (target.__bgDrawnWidth !== undefined && target.__bgDrawnWidth !== chartWidth(target)) resized.add(target.__bgContainer);
   }
   if (!resized.size) return;
   clearTimeout(resizeTimer);
@@ -346,17 +350,36 @@ const sizes = new ResizeObserver((entries) => {
 });
 
 function chartWidth(plot) {
-  const seen = widths.get(plot) ?? Math.floor(plot.clientWidth || plot.parentNode.clientWidth || 640);
-  return Math.max(280, seen);
+  return Math.max(280, widths.get(plot) || 640);
+}
+
+// Before a plot's first draw: wait for the ResizeObserver's first report of its width, which comes
+// with the next frame's layout. Reading clientWidth instead would force that layout, for the whole
+// page, inside the widget's task (tools/bench.py's longest task). A plot with no box (hidden)
+// gets no report: after that frame it is drawn at the default width, and redrawn once it has a box.
+function widthReported(plot) {
+  if (widths.has(plot)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      firstReport.delete(plot);
+      resolve();
+    };
+    firstReport.set(plot, done);
+    requestAnimationFrame(() => setTimeout(done, 0));
+    setTimeout(done, 500); // no frames (a background tab): draw anyway
+  });
+}
+
+function observe(plot, container) {
+  if (plot.__bgContainer) return;
+  plot.__bgContainer = container;
+  sizes.observe(plot);
 }
 
 function draw(container) {
   const spec = container.__bgSpec;
   const { figure, plot } = ensureFrame(container, spec);
-  if (!plot.__bgContainer) {
-    plot.__bgContainer = container;
-    sizes.observe(plot);
-  }
+  observe(plot, container);
   const width = chartWidth(plot);
   const chart = plotFor(spec, width);
   const svg = chart.tagName.toLowerCase() === "svg" ? chart : chart.querySelector(":scope > svg");
@@ -376,8 +399,11 @@ function draw(container) {
 // Draw (or redraw) spec into container. Returns a promise that resolves once drawn.
 export async function renderFigure(container, spec) {
   container.__bgSpec = spec;
+  const { plot } = ensureFrame(container, spec);
+  observe(plot, container);
   if (!Plot) Plot = await loadPlot();
-  if (container.__bgSpec !== spec) return; // a newer spec arrived while Plot was loading
+  await widthReported(plot);
+  if (container.__bgSpec !== spec) return; // a newer spec arrived while Plot loaded or the width came
   draw(container);
   drawn.add(container);
 }
