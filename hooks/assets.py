@@ -233,7 +233,7 @@ def on_post_build(config, **kwargs):
     js_dir = site / "assets" / "biasgrad"
     if js_dir.exists():
         shutil.rmtree(js_dir)
-    shutil.copytree(ROOT / "site_js", js_dir, ignore=shutil.ignore_patterns("sw.js"))  # sw.js: hooks/offline.py
+    shutil.copytree(ROOT / "site_js", js_dir, ignore=shutil.ignore_patterns("sw.js", "inline"))  # sw.js: hooks/offline.py; inline/: hooks/inline.py
 
     vendor = site / "assets" / "vendor"
     for target, source in VENDOR.items():

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GUIDE = sorted((ROOT / "guide").glob("*.py"))
 HOOKS = sorted((ROOT / "hooks").glob("*.py"))
 TEMPLATES = sorted((ROOT / "guide" / "templates").glob("*.html"))
-SITE_HOOKS = ["hooks/assets.py", "hooks/notebooks.py", "hooks/social.py", "hooks/csp.py", "hooks/offline.py",
+SITE_HOOKS = ["hooks/early.py", "hooks/assets.py", "hooks/notebooks.py", "hooks/social.py", "hooks/csp.py", "hooks/offline.py",
               "hooks/reload.py"]
 # The page events a hook may still handle: notebooks.py builds each page's notebook (and links
 # it under the title), social.py reads the first paragraph for the description.
