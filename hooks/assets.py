@@ -5,7 +5,8 @@
   checkout, and ``manifest.json`` (names, sizes, sha256) that the worker reads for its progress
   totals and the wheel's name. ``pyodide.asm.js`` ships with one pinned, hash-checked loader patch
   (:func:`patch_loader`) that lets ``site_js/snapshot.js`` restore a NumPy memory snapshot.
-* ``site/assets/biasgrad/`` the plain ES modules and the stylesheet from ``site_js/``.
+* ``site/assets/biasgrad/`` the plain ES modules and the stylesheet from ``site_js/``; each worker's
+  module graph as one file (:func:`bundle_workers`).
 * ``site/assets/vendor/``   KaTeX (css, js, fonts) from ``node_modules/``, and ``plot.mjs``: the Plot
   marks the charts use and the d3 they need, one ES module built by esbuild (:func:`bundle_plot`).
 
@@ -118,6 +119,28 @@ def bundle_plot(target: Path) -> None:
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if result.returncode != 0 or not target.is_file():
         _fail("Bundling Observable Plot with esbuild failed:\n" + result.stdout + result.stderr)
+
+
+# Each Web Worker's module graph ships as one file: a module worker fetches its imports one level
+# at a time (worker.js → snapshot.js → site_packages.js), and on a busy page each level waited for
+# the last, so Python's worker began 110-170 ms later than a bare page's (tools/bench.py, cold).
+WORKERS = ("worker.js", "snapshot-maker.js")
+
+
+def bundle_workers(js_dir: Path) -> None:
+    """Write each of ``WORKERS`` into js_dir as its ``site_js/`` source with its static imports
+    inlined (esbuild from the npm lockfile, not minified). Dynamic ``import()`` of the runtime stays."""
+    if not ESBUILD.is_file():
+        _fail(f"{ESBUILD.relative_to(ROOT)} is missing; run tools/bootstrap.sh (npm ci) first")
+    for name in WORKERS:
+        banner = f"/* site_js/{name} with its imports in one file (hooks/assets.py, bundle_workers) */"
+        target = js_dir / name
+        command = [str(ESBUILD), str(ROOT / "site_js" / name), "--bundle", "--format=esm", "--target=es2020",
+                   "--legal-comments=none", f"--banner:js={banner}", f"--outfile={target}", "--allow-overwrite",
+                   "--log-level=warning"]
+        result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+        if result.returncode != 0 or not target.is_file():
+            _fail(f"Bundling site_js/{name} with esbuild failed:\n" + result.stdout + result.stderr)
 
 
 def _numpy_wheel_name() -> tuple[str, str]:
@@ -233,7 +256,8 @@ def on_post_build(config, **kwargs):
     js_dir = site / "assets" / "biasgrad"
     if js_dir.exists():
         shutil.rmtree(js_dir)
-    shutil.copytree(ROOT / "site_js", js_dir, ignore=shutil.ignore_patterns("sw.js", "inline"))  # sw.js: hooks/offline.py; inline/: hooks/inline.py
+    shutil.copytree(ROOT / "site_js", js_dir, ignore=shutil.ignore_patterns("sw.js", "inline"))  # sw.js: hooks/offline.py; inline/: hooks/early.py
+    bundle_workers(js_dir)
 
     vendor = site / "assets" / "vendor"
     for target, source in VENDOR.items():

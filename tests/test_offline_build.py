@@ -174,3 +174,15 @@ def test_sw_js_is_revalidated_on_every_load(site):
     assert response.status == 200 and body.startswith(b"// Written by hooks/offline.py")
     assert response.getheader("Cache-Control") == "no-cache"
     assert response.getheader("Content-Type") == "text/javascript"
+
+
+def test_each_worker_ships_as_one_file_with_its_imports(site):
+    """Assert each Web Worker's module graph is one file in the site (hooks/assets.py, bundle_workers):
+    no static import left, and the code of each module it imports is inside."""
+    for name in ("worker.js", "snapshot-maker.js"):
+        built = (site / "assets" / "biasgrad" / name).read_text()
+        source = (ROOT / "site_js" / name).read_text()
+        assert not re.search(r"^\s*import\s[^(]", built, re.M), f"{name} still imports a module statically"
+        for module in re.findall(r'^import .* from "\./([\w-]+\.js)";', source, re.M):
+            assert f"// site_js/{module}" in built, f"{name} does not carry {module}"
+        assert "import(INDEX_URL" in built, f"{name} lost its dynamic import of the runtime"
