@@ -14,6 +14,7 @@
 import { call, memoryBytes, onProgress, restart, runtime, status as runtimeStatus } from "./runtime.js";
 import { highlight } from "./highlight.js";
 import { megabytes } from "./number_format.js";
+import { foldTables } from "./figure_tables.js";
 import { nextTask } from "./next_task.js";
 import { stageName } from "./stages.js";
 
@@ -146,24 +147,27 @@ function chart() {
   return chartModule;
 }
 
-// Draw every figure container in `scope` from the spec embedded next to it.
+// Draw every figure container in `scope` from the spec embedded next to it (figure_tables.js: their
+// tables fold first, and open again where a chart cannot be drawn).
 export async function drawFigures(scope) {
   const containers = [...scope.querySelectorAll("[data-chart]")];
   if (!containers.length) return;
-  const { renderFigure } = await chart();
-  for (const container of containers) {
-    // Build-time charts carry the spec in data-figure-spec (an attribute survives Material's
-    // instant navigation; a <script> does not); charts made here carry a script[data-figure].
-    const script = container.querySelector("script[data-figure]");
-    const text = container.dataset.figureSpec ?? (script && script.textContent);
-    if (!text) continue;
-    const spec = JSON.parse(text);
-    const first = !container.dataset.chartState;
-    await nextTask(); // each figure its own task (no long task at page load)
-    await renderFigure(container, spec);
-    // The static table stays one click away once the chart is drawn.
-    const details = container.querySelector("details[data-figure-table]");
-    if (first && details) details.open = false;
+  const unfold = foldTables(scope);
+  try {
+    const { renderFigure } = await chart();
+    for (const container of containers) {
+      // Build-time charts carry the spec in data-figure-spec (an attribute survives Material's
+      // instant navigation; a <script> does not); charts made here carry a script[data-figure].
+      const script = container.querySelector("script[data-figure]");
+      const text = container.dataset.figureSpec ?? (script && script.textContent);
+      if (!text) continue;
+      const spec = JSON.parse(text);
+      await nextTask(); // each figure its own task (no long task at page load)
+      await renderFigure(container, spec);
+    }
+  } catch (error) {
+    unfold();
+    throw error;
   }
 }
 

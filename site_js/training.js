@@ -8,6 +8,7 @@
 
 import { call, runtime, onProgress } from "./runtime.js";
 import { forgetFigures, renderFigure } from "./chart.js";
+import { foldTables } from "./figure_tables.js";
 import { nextTask } from "./next_task.js";
 import { stageLabel } from "./stages.js";
 
@@ -24,17 +25,20 @@ function chartContainer(spec, widgetId) {
   return div;
 }
 
-// The build wrote each chart's frame with its data table open (all a reader without JavaScript
-// gets); once the chart is drawn, the table stays one click away.
+// The build-time charts of the default run, each in its own task (figure_tables.js: their tables
+// fold first, and open again where a chart cannot be drawn).
 async function drawStatic(root) {
-  for (const container of root.querySelectorAll("[data-charts] [data-chart]")) {
-    const spec = specOf(container);
-    if (!spec) continue;
-    const first = !container.dataset.chartState;
-    await nextTask(); // each chart its own task (no long task at page load)
-    await renderFigure(container, spec);
-    const details = container.querySelector("details[data-figure-table]");
-    if (first && details) details.open = false;
+  const unfold = foldTables(root.querySelector("[data-charts]") || root);
+  try {
+    for (const container of root.querySelectorAll("[data-charts] [data-chart]")) {
+      const spec = specOf(container);
+      if (!spec) continue;
+      await nextTask(); // each chart its own task (no long task at page load)
+      await renderFigure(container, spec);
+    }
+  } catch (error) {
+    unfold();
+    throw error;
   }
 }
 
