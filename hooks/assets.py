@@ -105,6 +105,17 @@ def patch_loader(source: Path, target: Path, pin: dict[str, str] = LOADER_PATCH)
             "unpatched_sha256": unpatched, "patched_sha256": patched}
 
 
+def _esbuild(entry: Path, target: Path, banner: str, what: str, *options: str) -> None:
+    """Bundle entry and its imports into one ES module at target, with esbuild from the npm lockfile."""
+    if not ESBUILD.is_file():
+        _fail(f"{ESBUILD.relative_to(ROOT)} is missing; run tools/bootstrap.sh (npm ci) first")
+    command = [str(ESBUILD), str(entry), "--bundle", "--format=esm", "--target=es2020", "--legal-comments=none",
+               *options, f"--banner:js={banner}", f"--outfile={target}", "--log-level=warning"]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0 or not target.is_file():
+        _fail(f"Bundling {what} with esbuild failed:\n" + result.stdout + result.stderr)
+
+
 def bundle_plot(target: Path) -> None:
     """Bundle the Plot marks that ``site_js/chart.js`` uses (``hooks/plot_entry.js``) and the parts of
     d3 they need into one minified ES module, with esbuild from the npm lockfile. No network."""
@@ -112,13 +123,7 @@ def bundle_plot(target: Path) -> None:
     d3_version = json.loads((ROOT / "node_modules/d3/package.json").read_text())["version"]
     banner = (f"/* Observable Plot {plot_version} and d3 {d3_version}, ISC licence (plot.LICENSE.txt, "
               "d3.LICENSE.txt); only the marks the guide draws, bundled by hooks/assets.py */")
-    if not ESBUILD.is_file():
-        _fail(f"{ESBUILD.relative_to(ROOT)} is missing; run tools/bootstrap.sh (npm ci) first")
-    command = [str(ESBUILD), str(PLOT_ENTRY), "--bundle", "--format=esm", "--minify", "--target=es2020",
-               "--legal-comments=none", f"--banner:js={banner}", f"--outfile={target}", "--log-level=warning"]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    if result.returncode != 0 or not target.is_file():
-        _fail("Bundling Observable Plot with esbuild failed:\n" + result.stdout + result.stderr)
+    _esbuild(PLOT_ENTRY, target, banner, "Observable Plot", "--minify")
 
 
 # Each Web Worker's module graph ships as one file: a module worker fetches its imports one level
@@ -130,17 +135,9 @@ WORKERS = ("worker.js", "snapshot-maker.js")
 def bundle_workers(js_dir: Path) -> None:
     """Write each of ``WORKERS`` into js_dir as its ``site_js/`` source with its static imports
     inlined (esbuild from the npm lockfile, not minified). Dynamic ``import()`` of the runtime stays."""
-    if not ESBUILD.is_file():
-        _fail(f"{ESBUILD.relative_to(ROOT)} is missing; run tools/bootstrap.sh (npm ci) first")
     for name in WORKERS:
         banner = f"/* site_js/{name} with its imports in one file (hooks/assets.py, bundle_workers) */"
-        target = js_dir / name
-        command = [str(ESBUILD), str(ROOT / "site_js" / name), "--bundle", "--format=esm", "--target=es2020",
-                   "--legal-comments=none", f"--banner:js={banner}", f"--outfile={target}", "--allow-overwrite",
-                   "--log-level=warning"]
-        result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-        if result.returncode != 0 or not target.is_file():
-            _fail(f"Bundling site_js/{name} with esbuild failed:\n" + result.stdout + result.stderr)
+        _esbuild(ROOT / "site_js" / name, js_dir / name, banner, f"site_js/{name}", "--allow-overwrite")
 
 
 def _numpy_wheel_name() -> tuple[str, str]:
