@@ -8,38 +8,14 @@
 
 import { call, runtime, onProgress } from "./runtime.js";
 import { forgetFigures, renderFigure } from "./chart.js";
-import { foldTables } from "./figure_tables.js";
-import { nextTask } from "./next_task.js";
+import { drawFigures } from "./example.js";
 import { stageLabel } from "./stages.js";
-
-function specOf(container) {
-  const script = container.querySelector("script[data-figure]");
-  const text = container.dataset.figureSpec ?? (script && script.textContent);
-  return text ? JSON.parse(text) : null;
-}
 
 function chartContainer(spec, widgetId) {
   const div = document.createElement("div");
   div.className = "bg-chart";
   div.dataset.chart = `${widgetId}-${spec.id}`;
   return div;
-}
-
-// The build-time charts of the default run, each in its own task (figure_tables.js: their tables
-// fold first, and open again where a chart cannot be drawn).
-async function drawStatic(root) {
-  const unfold = foldTables(root.querySelector("[data-charts]") || root);
-  try {
-    for (const container of root.querySelectorAll("[data-charts] [data-chart]")) {
-      const spec = specOf(container);
-      if (!spec) continue;
-      await nextTask(); // each chart its own task (no long task at page load)
-      await renderFigure(container, spec);
-    }
-  } catch (error) {
-    unfold();
-    throw error;
-  }
 }
 
 function readForm(form) {
@@ -86,7 +62,9 @@ export function mountTraining(root) {
   const defaults = JSON.parse(root.dataset.defaults || "{}");
   const setStatus = (text) => { status.textContent = text; };
 
-  drawStatic(root).catch((error) => console.warn("training charts:", error.message));
+  // the build-time charts of the default run (example.js: tables folded first, one task each)
+  const staticCharts = root.querySelector("[data-charts]");
+  if (staticCharts) drawFigures(staticCharts).catch((error) => console.warn("training charts:", error.message));
 
   root.dataset.state = "loading";
   const unsubscribe = onProgress((p) => {

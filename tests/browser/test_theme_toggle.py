@@ -153,10 +153,7 @@ def test_no_page_is_restyled_as_a_whole_once_parsed(new_reader, site_url, site_d
 
 def test_the_palette_script_stores_what_material_reads(new_reader, site_url):
     """Assert a palette stored in Material's format by Material itself (an older visit) is applied."""
-    reader = new_reader(viewport={"width": 1280, "height": 900}, color_scheme="light")
-    reader.context.add_init_script(WATCH)
-    page = reader.page
-    page.goto(site_url + PAGE)
+    page = open_page(new_reader, site_url, color_scheme="light")
     key = page.evaluate("Object.keys(localStorage).length ? null : __md_scope.pathname + '.__palette'")
     stored = {"index": 1, "color": {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
                                     "primary": "indigo", "accent": "amber"}}
