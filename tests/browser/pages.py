@@ -29,6 +29,12 @@ def built_pages(site_dir: Path) -> list[str]:
     return pages
 
 
+def pages_containing(site_dir: Path, *markers: str) -> list[str]:
+    """The built pages (as ``built_pages``) whose HTML contains any of ``markers``."""
+    return [path for path in built_pages(site_dir)
+            if any(marker in (site_dir / path / "index.html").read_text("utf-8") for marker in markers)]
+
+
 NAVIGATE = """(url) => {
     window.__bgPreviousArticle = document.querySelector('article');
     const link = document.createElement('a');

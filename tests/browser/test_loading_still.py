@@ -2,8 +2,8 @@
 
 An endless animation (a pulsing dot, a spinner, a requestAnimationFrame loop) makes the browser
 draw a frame 60 times a second for as long as the runtime downloads and compiles. On a two-core
-machine that CPU is taken from the runtime: a pulsing status dot alone cost about a third of a
-second of CPU per cold start, over the compositor, the display compositor and the page. Progress
+machine that CPU is taken from the runtime: a pulsing status dot alone cost about half a second
+of CPU per cold start, over the compositor, the display compositor and the page. Progress
 is shown by the stage words and the progress bar, which change only when loading moves.
 
 On every page with a live widget, loaded fresh: no running CSS or Web animation repeats forever,
@@ -13,7 +13,7 @@ and the page asks for animation frames at a handful a second at most, not at the
 from __future__ import annotations
 
 import pytest
-from pages import WIDGETS_LIVE, built_pages
+from pages import WIDGETS_LIVE, pages_containing
 
 pytestmark = pytest.mark.browser
 
@@ -32,21 +32,19 @@ ENDLESS = """() => document.getAnimations()
   .map((a) => `${a.animationName || a.id || a.constructor.name} on ${a.effect.target ? a.effect.target.tagName.toLowerCase() + '.' + a.effect.target.className : '?'}`)"""
 
 # Python has been started (site_js/early.js or runtime.js) and has not reported ready yet.
-STARTED = "() => (window.__biasgradRuntimeStarts || 0) > 0"
-LOADING = "() => (window.__biasgradRuntimeStarts || 0) > 0 && !window.__biasgradTimings"
+STARTED_JS = "(window.__biasgradRuntimeStarts || 0) > 0"
+STARTED = f"() => {STARTED_JS}"
+LOADING = f"() => {STARTED_JS} && !window.__biasgradTimings"
 
 
 def live_pages(site_dir) -> list[str]:
-    found = []
-    for path in built_pages(site_dir):
-        html = (site_dir / path / "index.html").read_text()
-        if 'data-widget="' in html:
-            found.append(path)
-    return found
+    """Pages that start Python as they load: a widget or a runnable example (overrides/main.html)."""
+    return pages_containing(site_dir, 'data-widget="', "data-example")
 
 
 def look_while_loading(page, url: str) -> tuple[list[str], float, int, int]:
-    """Endless animations seen, frames asked for per second, and samples taken while loading."""
+    """While loading: the endless animations seen, frames asked for per second, samples taken
+    and frames asked for."""
     page.add_init_script(COUNT_FRAMES)
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_function(STARTED, timeout=30_000, polling=20)
