@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import time
+import warnings
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -29,6 +30,8 @@ WEBKIT_DRIVER = os.environ.get("BIASGRAD_WEBKIT_DRIVER", "/usr/bin/WebKitWebDriv
 MINIBROWSER = os.environ.get("BIASGRAD_MINIBROWSER", "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
 STALL_S = float(os.environ.get("BIASGRAD_STALL_S", "180"))
 CAP_S = 1800.0  # a safety net only: the wait fails on a stall long before this on a live page
+LOST_REPLY = "Could not parse script result"  # WebKitWebDriver's answer when a reply went missing
+LOST_REPLY_RETRIES = 3
 
 
 class Stalled(AssertionError):
@@ -164,13 +167,26 @@ class WebKit(Engine):
         self.driver.set_script_timeout(600)
         self.driver.set_page_load_timeout(600)
         self.version = self.driver.capabilities.get("browserVersion", "?")
+        self.lost_replies = 0
 
     def goto(self, url: str) -> None:
         self.driver.get(url)
 
     def _evaluate(self, expression: str):
-        text = self.driver.execute_async_script(
-            f"const done = arguments[arguments.length - 1]; ({expression}).then(done, (e) => done(JSON.stringify({{__error: String(e)}})));")
+        from selenium.common.exceptions import WebDriverException
+
+        script = f"const done = arguments[arguments.length - 1]; ({expression}).then(done, (e) => done(JSON.stringify({{__error: String(e)}})));"
+        for attempt in range(LOST_REPLY_RETRIES + 1):
+            try:
+                text = self.driver.execute_async_script(script)
+                break
+            except WebDriverException as error:
+                if LOST_REPLY not in str(error) or attempt == LOST_REPLY_RETRIES:
+                    raise
+                self.lost_replies += 1
+                warnings.warn(f"webkit: WebKitWebDriver lost a script's reply ({LOST_REPLY!r}); "
+                              f"sending it again (attempt {attempt + 2}), {self.lost_replies} lost so far")
+                time.sleep(1.0)
         value = json.loads(text)
         if isinstance(value, dict) and "__error" in value:
             raise RuntimeError(f"webkit: {value['__error']}")

@@ -33,13 +33,19 @@ CALC_PROGRESS = """() => { const r = document.querySelector('[data-widget="calcu
     return [r.dataset.state, r.querySelector('[data-status-text]').textContent, bar ? bar.value : null]; }"""
 OUTPUTS = """() => Object.fromEntries([...document.querySelector('[data-widget="calculator"]')
     .querySelectorAll('[data-output]')].map((o) => [o.dataset.output, o.dataset.value]))"""
-SET_X = """(value) => { const r = document.querySelector('[data-widget="calculator"]');
+# The actions below are safe to run twice (engines.py resends a call whose reply WebKit lost):
+# each remembers, in the page, that it already acted, and then only answers again.
+SET_X = """(value) => { const done = (window.__bgSetX ||= {});
+    if (value in done) return done[value];
+    const r = document.querySelector('[data-widget="calculator"]');
     const before = Number(r.dataset.updates || 0);
+    done[value] = before;
     const x = r.querySelector('input[name="x"]'); x.value = value;
     x.dispatchEvent(new Event('input', {bubbles: true}));
     return before; }"""
 
-NAVIGATE = """(url) => { window.__bgPreviousArticle = document.querySelector('article');
+NAVIGATE = """(url) => { if (window.__bgNavigatingTo === url) return true;
+    window.__bgNavigatingTo = url; window.__bgPreviousArticle = document.querySelector('article');
     const a = document.createElement('a'); a.href = url; a.hidden = true; document.body.append(a);
     a.click(); a.remove(); return true; }"""
 SWAPPED = """(url) => location.href === url && document.querySelector('article') !== window.__bgPreviousArticle
@@ -51,7 +57,9 @@ STREAMS = """() => { const ex = document.querySelector('article [data-example]')
              drawn: ex.querySelectorAll('[data-output] [data-chart][data-chart-state="drawn"]').length,
              state: ex.dataset.state, runs: Number(ex.dataset.runs || 0), status: ex.querySelector('[data-status]').textContent }; }"""
 RUN = """() => { const ex = document.querySelector('article [data-example]');
-    ex.querySelector('button[data-action="run"]').click(); return true; }"""
+    const clicked = (window.__bgRunClicked ||= new WeakSet());
+    if (clicked.has(ex)) return true;
+    clicked.add(ex); ex.querySelector('button[data-action="run"]').click(); return true; }"""
 RAN = """() => { const ex = document.querySelector('article [data-example]');
     return Number(ex.dataset.runs || 0) > 0 && ex.dataset.state !== 'running'
         && [...ex.querySelectorAll('[data-output] [data-chart]')].every((c) => c.dataset.chartState === 'drawn'); }"""
