@@ -1,7 +1,8 @@
 """MkDocs hook: what a page needs before its body is parsed, as two Jinja globals for the templates.
 
 * ``site_script(name)``: ``site_js/inline/<name>`` without its whole-line comments, for a template
-  to put inside ``<script>``: ``js_classes.js`` in the ``<head>`` and ``palette.js`` right after
+  to put inside ``<script>``: ``js_classes.js`` early in the ``<head>``, ``absolute_urls.js`` as
+  its last element, and ``palette.js`` right after
   the header's light/dark toggle (each file says why it cannot wait for a module).
   ``hooks/csp.py`` then allows exactly these inline scripts by their hashes.
 * ``katex_fonts(html)``: the KaTeX font files the page's typeset math is drawn with, for
