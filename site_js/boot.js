@@ -11,6 +11,7 @@ import { releaseSwappedPage } from "./theme_leaks.js";
 import { mountScrollRegions } from "./scroll_regions.js";
 import { followFragmentLinks } from "./fragment_link.js";
 import { nextTask } from "./next_task.js";
+import { mountNearOrLater } from "./mount_later.js";
 import { loadKatex, loadKatexStyles, renderArithmatex, unrenderedMath } from "./vendor.js";
 
 const HERE = import.meta.url;
@@ -36,10 +37,19 @@ function unmountView() {
 
 // The one mount guard: each widget root is mounted once, and marked data-mounted as soon as its
 // handlers are attached (tests and styles wait for that mark).
+// A widget that mounts while the reader's focus is in its build-time form (a keyboard reader who
+// tabbed to its code) keeps the focus: it moves to the editor that replaces that code.
 function mountOnce(mount, root) {
   if (root.dataset.mounted) return undefined;
+  const focused = document.activeElement;
+  const inside = focused && focused !== document.body && root.contains(focused);
   const cleanup = mount(root);
   root.dataset.mounted = "true";
+  if (inside && focused.closest("[hidden]")) {
+    const shown = (el) => !el.closest("[hidden]") && !el.disabled;
+    const next = [...root.querySelectorAll("[data-source]"), ...root.querySelectorAll("button")].find(shown);
+    if (next) next.focus({ preventScroll: true });
+  }
   return cleanup;
 }
 
@@ -62,10 +72,11 @@ async function mountView() {
   const hasMath = unrenderedMath(content).length > 0;
   if (content.querySelector(".katex")) loadKatexStyles();
 
+  let ready = Promise.resolve();
   if (calculators.length || examples.length || explorers.length || trainings.length || checkers.length || practices.length) {
     // Start Python first: it is the long pole; everything else overlaps with it.
     const { runtime } = await import(new URL("./runtime.js", HERE).href);
-    runtime();
+    ready = runtime();
     import(new URL("./saved-python.js", HERE).href).then((m) => m.mountSavedPythonNote(content))
       .then((cleanup) => keep(mine, cleanup))
       .catch((error) => console.warn("saved-Python note:", error.message));
@@ -81,6 +92,9 @@ async function mountView() {
       await nextTask();
     }
   }
+  // The other widgets mount when the reader comes near them, or once Python is ready
+  // (mount_later.js): one at a time, each in its own task.
+  let queue = Promise.resolve();
   for (const [roots, module, mount, what] of [
     [examples, "./example.js", "mountExample", "Examples"],
     [explorers, "./explorer.js", "mountExplorer", "Explorers"],
@@ -89,16 +103,19 @@ async function mountView() {
     [practices, "./diagnose.js", "mountPractice", "The practice widget"],
   ]) {
     if (!roots.length) continue;
-    try {
-      const mod = await import(new URL(module, HERE).href);
-      for (const root of roots) {
-        if (mine !== view) break; // the page was swapped meanwhile: its successor mounts its own
+    let warned = false;
+    const mountOne = (root) => {
+      queue = queue.then(async () => {
+        if (mine !== view) return; // the page was swapped meanwhile: its successor mounts its own
+        const mod = await import(new URL(module, HERE).href);
         keep(mine, mountOnce(mod[mount], root));
         await nextTask();
-      }
-    } catch (error) {
-      console.warn(`${what} could not start:`, error.message);
-    }
+      }).catch((error) => {
+        if (!warned) console.warn(`${what} could not start:`, error.message);
+        warned = true;
+      });
+    };
+    keep(mine, mountNearOrLater(roots, ready, mountOne));
   }
 }
 
