@@ -24,6 +24,7 @@
 
 import { loadPlot } from "./vendor.js";
 import { formatCell, formatLogTick } from "./number_format.js";
+import { hoistPlotStyles } from "./plot_styles.js";
 
 const drawn = new Set(); // containers with a live figure, redrawn on theme change
 let Plot = null;
@@ -382,6 +383,7 @@ function draw(container) {
   observe(plot, container);
   const width = chartWidth(plot);
   const chart = plotFor(spec, width);
+  hoistPlotStyles(chart);
   const svg = chart.tagName.toLowerCase() === "svg" ? chart : chart.querySelector(":scope > svg");
   if (svg) {
     const w = Number(svg.getAttribute("width")), h = Number(svg.getAttribute("height"));

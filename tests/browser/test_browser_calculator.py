@@ -236,6 +236,49 @@ def test_instant_navigation_keeps_one_runtime(reader_page, site_url):
     assert_same(outputs(root), calculate({**DEFAULTS, "b": "0.3"})["values"])
 
 
+SHEETS = """() => ({ sheets: document.styleSheets.length,
+    inCharts: document.querySelectorAll('[data-figure-plot] style').length,
+    kept: document.querySelectorAll('head style[data-plot-styles]').length,
+    plotRules: [...document.querySelectorAll('[data-figure-plot] svg')].filter(
+        (svg) => getComputedStyle(svg).maxWidth === '100%' && getComputedStyle(svg).display === 'block').length,
+    charts: document.querySelectorAll('[data-figure-plot] svg').length })"""
+
+
+def test_a_redrawn_chart_changes_no_stylesheet(reader_page, site_url):
+    """Assert that redrawing the calculator's charts on input adds or removes no stylesheet (each
+    new <style> made the browser rebuild its style rules for the whole page, on every input), that
+    Plot's own rules still apply to every chart, and that they still do after Material's instant
+    navigation swaps the page and back."""
+    page = reader_page
+    page.goto(site_url)
+    root = page.locator(CALC).first
+    wait_ready(root)
+    plot = root.locator("[data-chart] [data-figure-plot]").first
+    plot.locator("svg").first.wait_for()
+    seen = page.evaluate(SHEETS)
+    assert seen["inCharts"] == 0 and seen["kept"] >= 1, seen
+    assert seen["plotRules"] == seen["charts"] >= 2, seen
+    sheets = page.evaluate("() => { window.__bgSheetChanges = 0; new MutationObserver((records) => {"
+                           " for (const r of records) for (const n of [...r.addedNodes, ...r.removedNodes])"
+                           " if (n.nodeName === 'STYLE' || n.nodeName === 'LINK') window.__bgSheetChanges++; })"
+                           ".observe(document, { childList: true, subtree: true }); return document.styleSheets.length; }")
+    for b in ("0.2", "0.4", "-0.6"):
+        drawn = int(plot.get_attribute("data-drawn"))
+        wait_update(root, set_inputs(root, {"b": b}))
+        page.wait_for_function("([el, n]) => Number(el.dataset.drawn) > n", arg=[plot.element_handle(), drawn])
+    assert page.evaluate("window.__bgSheetChanges") == 0
+    assert page.evaluate("document.styleSheets.length") == sheets
+    page.locator("a.md-footer__link--next").click()  # Material's instant navigation
+    page.wait_for_function("() => !document.querySelector('[data-widget=\"calculator\"]')")
+    page.go_back()
+    root = page.locator(CALC).first
+    wait_ready(root)
+    wait_update(root, set_inputs(root, {"b": "0.1"}))
+    root.locator("[data-chart] [data-figure-plot] svg").first.wait_for()
+    seen = page.evaluate(SHEETS)
+    assert seen["inCharts"] == 0 and seen["kept"] >= 1 and seen["plotRules"] == seen["charts"] >= 2, seen
+
+
 def test_runtime_failure_shows_error_and_retry_works(reader, site_url):
     page = reader.page
     reader.allow_console("404")
