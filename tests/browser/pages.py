@@ -35,16 +35,34 @@ def pages_containing(site_dir: Path, *markers: str) -> list[str]:
             if any(marker in (site_dir / path / "index.html").read_text("utf-8") for marker in markers)]
 
 
+# Follow a link to url as a reader does (Material intercepts the click, as on any link of the
+# page). Safe to send twice (the WebKit driver resends a call whose reply it lost,
+# engines.WebKit): the page remembers the navigation it started and does not click again.
 NAVIGATE = """(url) => {
+    if (window.__bgNavigatingTo === url) return true;
+    window.__bgNavigatingTo = url;
     window.__bgPreviousArticle = document.querySelector('article');
     const link = document.createElement('a');
     link.href = url;
     link.hidden = true;
     document.body.append(link);
-    link.click();  // Material intercepts the click, as on any link of the page
+    link.click();
     link.remove();
+    return true;
 }"""
-SWAPPED = """(url) => location.href === url && document.querySelector('article') !== window.__bgPreviousArticle"""
+
+
+def swapped(also: str = "") -> str:
+    """A check, for polling after NAVIGATE: the page is at url with a new article (and ``also``,
+    a JS condition, holds). Once true it forgets the navigation, so a later NAVIGATE to the same
+    url clicks again (a resent call comes before any polling starts)."""
+    arrived = "location.href === url && document.querySelector('article') !== window.__bgPreviousArticle"
+    if also:
+        arrived += f" && ({also})"
+    return f"(url) => {{ const done = {arrived}; if (done) window.__bgNavigatingTo = null; return done; }}"
+
+
+SWAPPED = swapped()
 
 
 def visit(page, url: str, timeout: float = 120_000) -> None:

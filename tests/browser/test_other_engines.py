@@ -15,7 +15,7 @@ import re
 import pytest
 from compare import same_text
 from engines import launch, missing
-from pages import pages_containing
+from pages import NAVIGATE, pages_containing, swapped
 from test_browser_calculator import assert_same
 
 from biasgrad.web.calculator import DEFAULTS, calculate
@@ -44,12 +44,7 @@ SET_X = """(value) => { const done = (window.__bgSetX ||= {});
     x.dispatchEvent(new Event('input', {bubbles: true}));
     return before; }"""
 
-NAVIGATE = """(url) => { if (window.__bgNavigatingTo === url) return true;
-    window.__bgNavigatingTo = url; window.__bgPreviousArticle = document.querySelector('article');
-    const a = document.createElement('a'); a.href = url; a.hidden = true; document.body.append(a);
-    a.click(); a.remove(); return true; }"""
-SWAPPED = """(url) => location.href === url && document.querySelector('article') !== window.__bgPreviousArticle
-    && !!document.querySelector('article [data-example][data-mounted]')"""
+SWAPPED_WITH_EXAMPLE = swapped("!!document.querySelector('article [data-example][data-mounted]')")
 STREAMS = """() => { const ex = document.querySelector('article [data-example]');
     return { streams: Object.fromEntries([...ex.querySelectorAll('[data-output] pre[data-stream]')]
                 .map((p) => [p.dataset.stream, p.textContent])),
@@ -120,7 +115,7 @@ def test_every_page_runs_its_first_example(home, site_url, site_dir):
     for path in pages:
         url = site_url + path
         home.js(NAVIGATE, url)
-        home.wait_for(SWAPPED, "() => location.href", f"instant navigation to /{path}", url)
+        home.wait_for(SWAPPED_WITH_EXAMPLE, "() => location.href", f"instant navigation to /{path}", url)
         built = home.js(STREAMS)
         home.js(RUN)
         home.wait_for(RAN, RUN_PROGRESS, f"/{path}: the first example's run")
