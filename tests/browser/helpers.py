@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 READY_TIMEOUT_MS = 90_000
 CALC = '[data-widget="calculator"]'
@@ -84,3 +85,20 @@ def live_calculator(browser, site_url: str, *, clipboard: bool = False):
     check_reader(recorder)
     recorder.context.close()
 
+
+
+def hold_wasm(context) -> list:
+    """Hold back every request for Python's WebAssembly in a Playwright ``context`` (so "before
+    Python is ready" lasts as long as a test needs). Returns the list the held routes go into:
+    ``route.continue_()`` each to let Python load."""
+    held: list = []
+    context.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+    return held
+
+
+def wait_held(page, held: list, timeout_s: float = 30) -> None:
+    """Wait until the page has asked for the wasm that :func:`hold_wasm` holds."""
+    deadline = time.time() + timeout_s
+    while not held and time.time() < deadline:
+        page.wait_for_timeout(100)
+    assert held, "the wasm request never came"

@@ -218,17 +218,24 @@ def test_bad_link_shows_field_errors(reader_page, site_url):
     assert "NaN" not in root.inner_text()
 
 
+def away_and_back(page):
+    """Leave the home page by its Next link (Material's instant navigation) and come back; return
+    the calculator's root once it is live again."""
+    page.locator("a.md-footer__link--next").click()
+    page.wait_for_function("() => !document.querySelector('[data-widget=\"calculator\"]')")
+    page.go_back()
+    root = page.locator(CALC).first
+    wait_ready(root)
+    return root
+
+
 def test_instant_navigation_keeps_one_runtime(reader_page, site_url):
     page = reader_page
     page.goto(site_url)
     root = page.locator(CALC).first
     wait_ready(root)
     page.evaluate("window.__notReloaded = true")
-    page.locator("a.md-footer__link--next").click()  # Material's instant navigation
-    page.wait_for_function("() => !document.querySelector('[data-widget=\"calculator\"]')")
-    page.go_back()
-    root = page.locator(CALC).first
-    wait_ready(root)
+    root = away_and_back(page)
     assert page.evaluate("window.__notReloaded") is True, "instant navigation did a full reload"
     assert page.evaluate("window.__biasgradRuntimeStarts") == 1
     before = set_inputs(root, {"b": "0.3"})
@@ -268,11 +275,7 @@ def test_a_redrawn_chart_changes_no_stylesheet(reader_page, site_url):
         page.wait_for_function("([el, n]) => Number(el.dataset.drawn) > n", arg=[plot.element_handle(), drawn])
     assert page.evaluate("window.__bgSheetChanges") == 0
     assert page.evaluate("document.styleSheets.length") == sheets
-    page.locator("a.md-footer__link--next").click()  # Material's instant navigation
-    page.wait_for_function("() => !document.querySelector('[data-widget=\"calculator\"]')")
-    page.go_back()
-    root = page.locator(CALC).first
-    wait_ready(root)
+    root = away_and_back(page)
     wait_update(root, set_inputs(root, {"b": "0.1"}))
     root.locator("[data-chart] [data-figure-plot] svg").first.wait_for()
     seen = page.evaluate(SHEETS)

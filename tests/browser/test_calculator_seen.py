@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 import pytest
-from helpers import CALC, live_calculator, outputs, set_inputs, wait_ready, wait_update
+from helpers import CALC, hold_wasm, live_calculator, outputs, set_inputs, wait_ready, wait_update
 
 from biasgrad.web.calculator import DEFAULTS, LOSS_TIP, calculate
 
@@ -256,8 +256,7 @@ def test_controls_changed_while_python_loads_are_applied(reader, site_url, explo
     """Hold the runtime's download, change controls and press Step, then let Python load: the
     view computed is the one the reader chose (defect: the choice was reset)."""
     page = reader.page
-    held = []
-    reader.context.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+    held = hold_wasm(reader.context)
     page.goto(site_url + path)
     root = page.locator(f'[data-explorer="{explorer}"]').first
     page.wait_for_function("el => el.dataset.mounted", arg=root.element_handle())

@@ -7,11 +7,10 @@ test_pages_examples_and_explorers.py (and test_pages_examples_and_training.py)."
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from compare import same_data, same_result, same_text
-from helpers import wait_state
+from helpers import hold_wasm, wait_held, wait_state
 
 from biasgrad.web.explorers import explore
 from biasgrad.web.runner import run_example
@@ -301,8 +300,7 @@ def test_a_click_before_python_is_ready_queues_the_run_and_shows_the_stage(new_r
     """Assert Run is usable before Python has loaded: the click is queued, the status names the
     loading stage with its bytes, and the run happens once (and only once) Python is ready."""
     reader = new_reader(viewport={"width": 1280, "height": 900})
-    held = []
-    reader.context.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+    held = hold_wasm(reader.context)
     pg = reader.page
     pg.goto(site_url + PAGE)
     mounted(pg)
@@ -320,10 +318,7 @@ def test_a_click_before_python_is_ready_queues_the_run_and_shows_the_stage(new_r
     text = status.inner_text()
     assert text.startswith("Queued: runs once Python is ready. Now downloading Python and NumPy"), text
     assert ex.get_attribute("data-runs") is None
-    deadline = time.time() + 30
-    while not held and time.time() < deadline:
-        pg.wait_for_timeout(100)
-    assert held, "the wasm request never came"
+    wait_held(pg, held)
     for route in held:
         route.continue_()
     pg.wait_for_function("el => Number(el.dataset.runs || 0) >= 1", arg=ex.element_handle(), timeout=120_000)

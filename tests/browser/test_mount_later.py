@@ -6,9 +6,8 @@ Python's WebAssembly held back so that "before Python is ready" lasts as long as
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from helpers import hold_wasm, wait_held
 from pages import WIDGETS_LIVE
 
 pytestmark = pytest.mark.browser
@@ -17,24 +16,11 @@ FAR = "article [data-example]"
 TOP_OF = "el => el.getBoundingClientRect().top"
 
 
-def hold_wasm(reader) -> list:
-    held: list = []
-    reader.context.route("**/pyodide.asm.wasm", lambda route: held.append(route))
-    return held
-
-
-def wait_held(page, held) -> None:
-    deadline = time.time() + 30
-    while not held and time.time() < deadline:
-        page.wait_for_timeout(100)
-    assert held, "the wasm request never came"
-
-
 def test_a_far_widget_waits_then_mounts_when_the_reader_comes_near(new_reader, site_url):
     """Assert the far example is still its build-time form (no controls) while Python loads, mounts
     as soon as the reader scrolls near it (Python still loading), and shows its controls then."""
     reader = new_reader(viewport={"width": 1280, "height": 900})
-    held = hold_wasm(reader)
+    held = hold_wasm(reader.context)
     page = reader.page
     page.goto(site_url)
     wait_held(page, held)
@@ -81,7 +67,7 @@ def test_focus_in_a_far_widgets_code_moves_to_its_editor(new_reader, site_url):
     """Assert a keyboard reader whose focus is on a far example's build-time code when it mounts
     keeps the focus, now in the editor that replaced that code (no focus falls to the page)."""
     reader = new_reader(viewport={"width": 1280, "height": 900})
-    held = hold_wasm(reader)
+    held = hold_wasm(reader.context)
     page = reader.page
     page.goto(site_url)
     wait_held(page, held)
